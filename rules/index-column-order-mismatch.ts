@@ -10,10 +10,10 @@ import { VENDOR_NAME, allIndexes, bestIndexFor, fitIndex, fitOptions, indexLocat
 /** The queries an index is there for: they constrain one of its columns, and no other index narrows them. */
 function patternsFor(ctx: ProjectRuleContext, index: IndexDef, vendor: Vendor): QueryPattern[] {
   const keys = new Set(index.columns.map((c) => c.column));
-  const others = indexesOn(ctx, index.table).filter((i) => i !== index);
+  const indexes = indexesOn(ctx, index.table);
   return patternsOn(ctx, index.table).filter((p) => {
     if (!p.terms.some((t) => 'column' in t && keys.has(t.column))) return false;
-    const other = bestIndexFor(p, others, vendor, fitOptions(ctx));
+    const other = bestIndexFor(p, indexes, vendor, fitOptions(ctx), index);
     return !other || other.fit.usable !== true || other.fit.narrowingColumns.length === 0;
   });
 }

@@ -2,7 +2,7 @@
 // to name an index or a query in a message.
 import type { ProjectRuleContext } from '../server/engine/rule.js';
 import { keyText } from '../server/engine/fixes/new-migration.js';
-import { bestIndexFor as bestIndexForUncached, fitIndex, rankFits, type RankedFit } from '../server/engine/query/fit.js';
+import { fitIndex, rankFits, type RankedFit } from '../server/engine/query/fit.js';
 import { patternText } from '../server/engine/query/pattern-text.js';
 import type { FitOptions, IndexDef, IndexFit, QueryPattern } from '../server/engine/query/types.js';
 import type { RelatedLocation, Span, Vendor } from '../server/engine/types.js';
@@ -72,17 +72,25 @@ export function intendedPatterns(index: IndexDef, patterns: QueryPattern[]): Que
   });
 }
 
-/** Several rules ask for the same pattern's best index: answered once per pattern, vendor and index list. */
-const bestCache = new WeakMap<QueryPattern, Map<string, { indexes: IndexDef[]; options: FitOptions; best: RankedFit | undefined }>>();
+/** Several rules ask for the same pattern's fits: ranked once per pattern, vendor and index list. */
+const rankCache = new WeakMap<QueryPattern, Map<string, { indexes: IndexDef[]; options: FitOptions; ranked: RankedFit[] }>>();
 
-export function bestIndexFor(pattern: QueryPattern, indexes: IndexDef[], vendor: Vendor, options: FitOptions = {}): RankedFit | undefined {
-  let byVendor = bestCache.get(pattern);
-  if (!byVendor) bestCache.set(pattern, (byVendor = new Map()));
+function rankedFits(pattern: QueryPattern, indexes: IndexDef[], vendor: Vendor, options: FitOptions): RankedFit[] {
+  let byVendor = rankCache.get(pattern);
+  if (!byVendor) rankCache.set(pattern, (byVendor = new Map()));
   const known = byVendor.get(vendor);
-  if (known && known.indexes === indexes && known.options.postgresVersion === options.postgresVersion) return known.best;
-  const best = bestIndexForUncached(pattern, indexes, vendor, options);
-  byVendor.set(vendor, { indexes, options, best });
-  return best;
+  if (known && known.indexes === indexes && known.options.postgresVersion === options.postgresVersion) return known.ranked;
+  const ranked = rankFits(pattern, indexes, vendor, options);
+  byVendor.set(vendor, { indexes, options, ranked });
+  return ranked;
+}
+
+/**
+ * The index that serves the pattern best (fit.ts `bestIndexFor`), `except` one of them: the ranking is a
+ * stable sort on each index's own score, so leaving an index out leaves the others' order as it was.
+ */
+export function bestIndexFor(pattern: QueryPattern, indexes: IndexDef[], vendor: Vendor, options: FitOptions = {}, except?: IndexDef): RankedFit | undefined {
+  return rankedFits(pattern, indexes, vendor, options).find((r) => r.index !== except && r.fit.usable !== false);
 }
 
 export { fitIndex, keyText, patternText, rankFits };

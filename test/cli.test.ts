@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { swapComposite } from './project-rules/seed-variants.js';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'idxlint.js');
@@ -208,6 +209,55 @@ describe('caches', () => {
     rmSync(join(fresh, '.idxlint-cache'), { recursive: true, force: true });
     run(['check', '--no-cache'], fresh);
     expect(readdirSync(fresh)).not.toContain('.idxlint-cache');
+  });
+});
+
+describe('the project rules\' cache', () => {
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=idxlint', '-c', 'user.email=idxlint@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+  type JsonFinding = { rule: string; message: string; fixes: { title: string; safety: string; edits: { file: string; line: number; endLine: number }[] }[] };
+  const orderFindings = (stdout: string) => (JSON.parse(stdout) as JsonFinding[]).filter((f) => f.rule === 'index-column-order-mismatch');
+
+  it('a warm run reads the findings and fixes back; a models module, git or the configuration changing is seen', () => {
+    const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));
+    rmSync(join(dir, '.idxlint-cache'), { recursive: true, force: true });
+    swapComposite(dir);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'seed');
+    const cold = run(['check', '--format', 'json'], dir);
+    const [finding] = orderFindings(cold.stdout);
+    expect(finding!.fixes.map((f) => f.safety)).toEqual(['unsafe']);
+    // The edit of the models module is placed in that file (its text read for the positions): on the entry it rewrites.
+    const modelEdit = finding!.fixes[0]!.edits.find((e) => e.file === 'upstream/models.py')!;
+    const modelLine = modelEdit.line;
+    const entry = readFileSync(join(dir, 'upstream', 'models.py'), 'utf8').split('\n').slice(modelLine - 1, modelEdit.endLine).join('\n');
+    expect(entry).toMatch(/^\s*models\.Index\(\s*fields=\["role", "customer"\],\s*name="userprofile_customer_role_idx",\s*\),?$/);
+    expect(readdirSync(join(dir, '.idxlint-cache'))).toContain('project.json');
+    expect(run(['check', '--format', 'json'], dir).stdout).toBe(cold.stdout);
+
+    // Nothing changed: what is stored is what is reported (the rules did not run again).
+    const stored = join(dir, '.idxlint-cache', 'project.json');
+    writeFileSync(stored, readFileSync(stored, 'utf8').replace('the columns of', 'STORED: the columns of'));
+    expect(orderFindings(run(['check', '--format', 'json'], dir).stdout)[0]!.message).toMatch(/^STORED: /);
+
+    // The models module the fix edits: one line more above the index moves the edit.
+    const models = join(dir, 'upstream', 'models.py');
+    writeFileSync(models, `# a comment\n${readFileSync(models, 'utf8')}`);
+    const moved = orderFindings(run(['check', '--format', 'json'], dir).stdout)[0]!;
+    expect(moved.message).not.toMatch(/^STORED: /);
+    expect(moved.fixes[0]!.edits.find((e) => e.file === 'upstream/models.py')!.line).toBe(modelLine + 1);
+    git(dir, 'commit', '-q', '-am', 'comment');
+
+    // 0002 no longer committed: the index has not shipped, so it may be edited in place.
+    git(dir, 'rm', '-q', '--cached', 'upstream/migrations/0002_add_missing_indexes.py');
+    expect(orderFindings(run(['check', '--format', 'json'], dir).stdout)[0]!.fixes.map((f) => f.safety)).toEqual(['safe', 'unsafe']);
+    git(dir, 'add', 'upstream/migrations/0002_add_missing_indexes.py');
+    expect(orderFindings(run(['check', '--format', 'json'], dir).stdout)[0]!.fixes.map((f) => f.safety)).toEqual(['unsafe']);
+
+    // The configuration: the rule turned off.
+    writeFileSync(join(dir, 'idxlint.json'), JSON.stringify({ rules: { 'index-column-order-mismatch': 'off' } }));
+    expect(orderFindings(run(['check', '--format', 'json'], dir).stdout)).toEqual([]);
   });
 });
 

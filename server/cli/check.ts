@@ -7,13 +7,14 @@ import { loadConfig } from '../engine/config.js';
 import { DirectoryCache, discoverMigrations } from '../engine/discover.js';
 import { changedSince } from '../engine/git.js';
 import { buildProjectContext, fixFile, initEngine, lintFile, readSourceFile, runnerFor } from '../engine/index.js';
-import { LintCache } from '../engine/lint-cache.js';
+import { LintCache, ProjectLintCache } from '../engine/lint-cache.js';
+import { hashOf } from '../engine/schema/cache.js';
 import { projectContext } from '../engine/project.js';
 import { detectProjectVendors } from '../engine/vendors.js';
 import { fileSuppressions } from '../engine/file-suppressions.js';
 import { lintProject } from '../engine/project-lint.js';
-import { buildProjectKnowledge } from '../engine/schema/knowledge.js';
-import { collectFixSources } from '../engine/fixes/new-migration-sources.js';
+import { buildProjectKnowledgeReport } from '../engine/schema/knowledge.js';
+import { fixSourcesKey, listFixSources, readFixSources } from '../engine/fixes/new-migration-sources.js';
 import { planProjectFixes } from '../engine/fixes/new-migration-apply.js';
 import type { Finding, Migration, ResolvedConfig, Runner } from '../engine/types.js';
 import { PROJECT_RULES } from '../../rules/project-rules.js';
@@ -145,25 +146,32 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
 
   if (projectRulesEnabled(config, options.only)) {
     const migrations = files;
-    const knowledge = await buildProjectKnowledge({
+    const { knowledge, key: knowledgeKey } = await buildProjectKnowledgeReport({
       config,
       migrations,
       project,
       parsed: (path) => parsed.get(path),
       ...(options.cache === false ? { cache: false as const } : {}),
     });
-    knowledge.fixSources = await collectFixSources({ config, project, migrations, uncommitted: changed ?? [], cache });
     project.knowledge = knowledge;
-    const projectFindings = lintProject({
-      project,
-      knowledge,
-      rules: PROJECT_RULES,
-      only: options.only,
-      suppressionsFor: (file, anchors) => parsed.get(file)?.suppressions ?? fileSuppressions(file, texts.get(file) ?? readText(file), anchors),
-    }).filter((f) => !changed || changed.has(f.file) || f.related?.some((r) => changed.has(r.file)));
-    for (const f of projectFindings) {
-      for (const file of [f.file, ...(f.related ?? []).map((r) => r.file)]) if (!texts.has(file)) texts.set(file, readText(file));
+    // The rules' findings (and their fixes) are kept under the key of everything they read: a warm run
+    // with nothing changed reads them back, and does not read the Python modules the fixes would edit.
+    const fixList = await listFixSources({ config, project, migrations, uncommitted: changed ?? [], cache });
+    const projectCache = options.fix || options.cache === false ? undefined : ProjectLintCache.open(config.root);
+    const projectKey = hashOf(LintCache.baseKey(options.version, project, options.only), knowledgeKey, fixSourcesKey(fixList));
+    let allProjectFindings = projectCache?.get(projectKey);
+    if (!allProjectFindings) {
+      knowledge.fixSources = readFixSources(fixList);
+      allProjectFindings = lintProject({
+        project,
+        knowledge,
+        rules: PROJECT_RULES,
+        only: options.only,
+        suppressionsFor: (file, anchors) => parsed.get(file)?.suppressions ?? fileSuppressions(file, texts.get(file) ?? readText(file), anchors),
+      });
+      projectCache?.save(projectKey, allProjectFindings);
     }
+    const projectFindings = allProjectFindings.filter((f) => !changed || changed.has(f.file) || f.related?.some((r) => changed.has(r.file)));
     if (options.fix && pass < PROJECT_FIX_PASSES) {
       const current = (path: string) => (existsSync(path) ? readText(path) : undefined);
       const plan = planProjectFixes(projectFindings, { unsafe: options.unsafeFixes, sources: knowledge.fixSources, current });
@@ -181,12 +189,16 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
         postgresVersion: config.postgresVersion,
         ...(options.cache === false ? { cache: false as const } : {}),
       });
-      const disagreements = plannerFindings(result);
-      for (const f of disagreements) if (!texts.has(f.file)) texts.set(f.file, readText(f.file));
-      findings.push(...disagreements);
+      findings.push(...plannerFindings(result));
     }
   }
 
+  // Positions in the report are computed from the texts: every file a finding, a related location or an
+  // edit of a fix points into is read (a query-fit fix edits the models module, not the finding's file).
+  for (const f of findings) {
+    const edited = f.fixes.flatMap((fix) => fix.edits.flatMap((e) => (e.file ? [e.file] : [])));
+    for (const file of [f.file, ...(f.related ?? []).map((r) => r.file), ...edited]) if (!texts.has(file)) texts.set(file, readText(file));
+  }
   const output = formatReport(options.format, {
     findings,
     files: texts,

@@ -2,7 +2,8 @@
 // under a key made of everything they depend on (idxlint's version, the configuration, the vendors, the
 // rules asked for, the file's text, and for a Django migration the text of its app's earlier migrations,
 // which its model state comes from). A warm run over unchanged files parses none of them. Written
-// whole, through a temporary file renamed over the old one.
+// whole, through a temporary file renamed over the old one. The project rules' findings are kept the
+// same way, under one key (`ProjectLintCache`).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appLabelFromPath, migrationNameFromPath } from './python/django-names.js';
@@ -81,6 +82,48 @@ export class LintCache {
       renameSync(temp, join(this.dir, FILE));
     } catch {
       // A read-only checkout: the next run lints again, nothing else is lost.
+    }
+  }
+}
+
+const PROJECT_FORMAT = 1;
+const PROJECT_FILE = 'project.json';
+
+/**
+ * The project rules' findings of the last run (fixes included), in `<root>/.idxlint-cache/project.json`,
+ * under one key made of everything they read: the lint base key, the knowledge's input key, and the fix
+ * sources' key (`fixSourcesKey`: migrations, Python modules by mtime and size, uncommitted files). A
+ * warm run with nothing changed neither runs the rules nor reads the Python modules their fixes edit.
+ */
+export class ProjectLintCache {
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly stored: { format: number; key: string; findings: Finding[] } | undefined,
+  ) {}
+
+  static open(root: string): ProjectLintCache {
+    const dir = join(root, CACHE_DIR);
+    try {
+      const data = JSON.parse(readFileSync(join(dir, PROJECT_FILE), 'utf8')) as { format: number; key: string; findings: Finding[] };
+      return new ProjectLintCache(dir, data.format === PROJECT_FORMAT ? data : undefined);
+    } catch {
+      return new ProjectLintCache(dir, undefined);
+    }
+  }
+
+  get(key: string): Finding[] | undefined {
+    return this.stored?.key === key ? this.stored.findings : undefined;
+  }
+
+  save(key: string, findings: Finding[]): void {
+    if (!this.dir) return;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const temp = join(this.dir, `${PROJECT_FILE}.${process.pid}.tmp`);
+      writeFileSync(temp, JSON.stringify({ format: PROJECT_FORMAT, key, findings }));
+      renameSync(temp, join(this.dir, PROJECT_FILE));
+    } catch {
+      // A read-only checkout: the next run runs the rules again.
     }
   }
 }

@@ -28,7 +28,7 @@ import type { Fix, ProjectContext, Span, TextEdit } from '../types.js';
 import { POSTGRES_OPERATIONS, VARIANTS, vendorClassText, type IndexVerb } from './django-edits.js';
 import { argumentText, indexCallAt, metaIndexesInsert, operationIndexCall, removeItem, rewriteCall, type IndexCallSite } from './new-migration-django-source.js';
 import { djangoIndexName, migrationSlug } from './new-migration-names.js';
-import { fileName, indexText, type IndexChange, type IndexShape } from './new-migration-shared.js';
+import { fileName, indexText, sourceFile, type IndexChange, type IndexShape } from './new-migration-shared.js';
 
 export interface DjangoChangeContext {
   project: ProjectContext;
@@ -62,7 +62,7 @@ function modelTarget(ctx: DjangoChangeContext, table: string, folder?: string): 
   const registry = registryOf(ctx.sources);
   const model = registry.modelOfTable(table);
   if (!model || model.abstract || model.proxy || model.unmanaged || model.builtin) return undefined;
-  const text = ctx.sources.python.find((p) => p.path === model.file)?.text;
+  const text = sourceFile(ctx.sources, model.file)?.text;
   if (text === undefined) return undefined;
   const migrations = appMigrations(ctx.sources, folder ? { folder } : { app: model.app });
   const dir = folder ?? (migrations[0] && dirOf(migrations[0].path));
@@ -135,8 +135,18 @@ function modeOf(project: ProjectContext): Mode {
   return project.vendors.includes('sqlite') ? 'portable' : 'postgresql';
 }
 
-/** The app's leaf migrations (the highest number; several when they have not been merged) and the next number. */
+/** The app's leaf migrations (the highest number; several when they have not been merged) and the next
+ * number; once per folder's list (every finding on the app's tables asks). */
+const nextByMigrations = new WeakMap<ModelTarget['migrations'], { number: string; leaves: string[] } | undefined>();
+
 function nextMigration(target: ModelTarget): { number: string; leaves: string[] } | undefined {
+  if (nextByMigrations.has(target.migrations)) return nextByMigrations.get(target.migrations);
+  const next = computeNextMigration(target);
+  nextByMigrations.set(target.migrations, next);
+  return next;
+}
+
+function computeNextMigration(target: ModelTarget): { number: string; leaves: string[] } | undefined {
   const numbered = target.migrations
     .map((m) => ({ name: migrationNameFromPath(m.path), n: /^(\d+)/.exec(migrationNameFromPath(m.path))?.[1] }))
     .filter((m): m is { name: string; n: string } => m.n !== undefined);
@@ -230,10 +240,23 @@ function modelNames(text: string): { index?: string; q?: string } {
   return names;
 }
 
+/** The quote style a file is written in, once per text (pythonSource's own cache is small, and a large
+ * project's fixes visit every app's models module and latest migration in turn). */
+const quotes = new Map<string, "'" | '"'>();
+
+function quoteOf(text: string): "'" | '"' {
+  let quote = quotes.get(text);
+  if (!quote) {
+    if (quotes.size > 4096) quotes.clear();
+    quotes.set(text, (quote = pythonSource(text).quote));
+  }
+  return quote;
+}
+
 /** The quote style of the app's migrations (its latest one), for the migration text idxlint writes. */
 function migrationQuote(target: ModelTarget): "'" | '"' {
-  const latest = [...target.migrations].sort((a, b) => (a.path < b.path ? 1 : -1))[0];
-  return latest ? pythonSource(latest.text).quote : "'";
+  const latest = target.migrations.reduce<ModelTarget['migrations'][number] | undefined>((a, b) => (!a || b.path > a.path ? b : a), undefined);
+  return latest ? quoteOf(latest.text) : "'";
 }
 
 function newIndex(ctx: DjangoChangeContext, target: ModelTarget, change: Exclude<IndexChange, { kind: 'drop' }>, entry: Plan['entry'], inPlace: boolean): Plan['next'] {
@@ -244,7 +267,7 @@ function newIndex(ctx: DjangoChangeContext, target: ModelTarget, change: Exclude
   const name = inPlace && old?.name ? old.name : djangoIndexName(target.model.name, target.model.table, keys, ctx.taken);
   const names = modelNames(target.text);
   // The condition: as written where the predicate stays, else rendered from its terms as a Q object.
-  const oldCall = old?.origin?.source === 'migration' ? operationIndexCall(ctx.sources.migrations.find((m) => m.path === old.origin!.file)?.text ?? '', old.origin.span) : undefined;
+  const oldCall = old?.origin?.source === 'migration' ? operationIndexCall(sourceFile(ctx.sources, old.origin.file)?.text ?? '', old.origin.span) : undefined;
   const samePredicate = !!old && (change.next.predicateText ?? '') === (old.predicateText ?? '');
   let migrationCondition: string | undefined;
   let modelCondition: string | undefined;
@@ -261,7 +284,7 @@ function newIndex(ctx: DjangoChangeContext, target: ModelTarget, change: Exclude
     }
   }
   const mq = migrationQuote(target);
-  const q = pythonSource(target.text).quote;
+  const q = quoteOf(target.text);
   const list = (items: string[], quote: "'" | '"') => `[${items.map((i) => pyString(i, quote)).join(', ')}]`;
   const fieldNames = keys.map((k) => `${k.desc ? '-' : ''}${k.field}`);
   const migrationArgs: Record<string, string | undefined> = {
@@ -310,7 +333,7 @@ export function djangoNewMigrationFix(ctx: DjangoChangeContext, change: IndexCha
   const slug = change.kind === 'replace' ? `fix_${oldName}` : change.kind === 'add' ? `add_${p.next!.name}` : `remove_${oldName}`;
   const name = `${next.number}_${migrationSlug(slug)}`;
   const path = `${p.target.folder}/${name}.py`;
-  if (ctx.sources.migrations.some((m) => m.path === path)) return undefined;
+  if (sourceFile(ctx.sources, path)) return undefined;
   const operations: Operation[] = [];
   if (p.next && !p.next.migrationCall) return undefined;
   if (p.next) operations.push({ verb: 'add', modelName, argument: p.next.migrationCall! });
@@ -351,7 +374,7 @@ export function djangoInPlaceFix(ctx: DjangoChangeContext, change: Exclude<Index
   if (!model) return undefined;
   edits.push(model);
   if (origin.source === 'migration') {
-    const text = ctx.sources.migrations.find((m) => m.path === origin.file)?.text;
+    const text = sourceFile(ctx.sources, origin.file)?.text;
     if (text === undefined) return undefined;
     if (change.kind === 'drop') edits.push({ ...removeItem(text, origin.span), file: origin.file });
     else {

@@ -2,6 +2,8 @@
 // drop one), and how an index and a migration file are named in titles.
 import type { IndexDef } from '../query/types.js';
 import { keyText } from '../query/pattern-text.js';
+import type { FixSources } from '../schema/types.js';
+import type { Runner } from '../types.js';
 
 /** The index a fix builds: everything an IndexDef says about its definition, before it has a name. */
 export type IndexShape = Pick<IndexDef, 'table' | 'schema' | 'columns' | 'unique' | 'method' | 'include' | 'predicate' | 'predicateText'>;
@@ -31,4 +33,18 @@ export function folderOf(path: string): string {
   parts.pop();
   if (path.endsWith('/migration.sql')) parts.pop();
   return parts.join('/');
+}
+
+/** A file of the fix sources by path (indexed once per sources: every finding's fix looks files up). */
+const byPath = new WeakMap<FixSources, Map<string, { text: string; runner?: Runner }>>();
+
+export function sourceFile(sources: FixSources, path: string): { text: string; runner?: Runner } | undefined {
+  let files = byPath.get(sources);
+  if (!files) {
+    files = new Map<string, { text: string; runner?: Runner }>();
+    for (const p of sources.python) files.set(p.path, p);
+    for (const m of sources.migrations) files.set(m.path, m);
+    byPath.set(sources, files);
+  }
+  return files.get(path);
 }

@@ -3,13 +3,18 @@
 // This is the file-system and git side; the fixes themselves only read the data.
 //
 //   knowledge.fixSources = await collectFixSources({ config, project, migrations, uncommitted: changed });
+//
+// In two steps when the result may be cached: `listFixSources` (paths, runners, git), keyed by
+// `fixSourcesKey`, then `readFixSources` only when the cache misses.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DirectoryCache } from '../discover.js';
 import { runnerFor } from '../index.js';
+import { hashOf } from '../schema/cache.js';
 import { findQueryFiles } from '../schema/query-files.js';
+import { stampOf } from '../schema/query-patterns.js';
 import type { FixSources } from '../schema/types.js';
 import type { ProjectContext, ResolvedConfig, SourceFile } from '../types.js';
 
@@ -28,23 +33,50 @@ export interface CollectFixSourcesOptions {
 }
 
 export async function collectFixSources(options: CollectFixSourcesOptions): Promise<FixSources> {
+  return readFixSources(await listFixSources(options));
+}
+
+/** The fix sources before the Python modules are read: enough to key a cache of what the fixes say. */
+export interface FixSourceList {
+  migrations: FixSources['migrations'];
+  /** The Python modules a fix may edit (read by `readFixSources`). */
+  python: string[];
+  uncommitted: ReadonlySet<string>;
+}
+
+export async function listFixSources(options: CollectFixSourcesOptions): Promise<FixSourceList> {
   const { config, project } = options;
   const migrations = options.migrations.map((file) => ({ path: file.path, text: file.text, runner: runnerFor(file, { project, cache: options.cache }).runner }));
-  const python: { path: string; text: string }[] = [];
-  if (migrations.some((m) => m.runner === 'django')) {
-    const paths = await findQueryFiles({ root: config.root, migrations: migrations.map((m) => m.path), ...(options.cache ? { cache: options.cache } : {}) });
-    for (const path of paths) {
-      if (!path.endsWith('.py')) continue;
-      try {
-        python.push({ path, text: readFileSync(path, 'utf8') });
-      } catch {
-        // unreadable: not a models module a fix can edit
-      }
-    }
-  }
+  const python = migrations.some((m) => m.runner === 'django')
+    ? (await findQueryFiles({ root: config.root, migrations: migrations.map((m) => m.path), ...(options.cache ? { cache: options.cache } : {}) })).filter((p) => p.endsWith('.py'))
+    : [];
   const uncommitted = new Set(options.uncommitted ?? []);
   if (options.git !== false) for (const f of await newFilesInGit(config.root)) uncommitted.add(f);
   return { migrations, python, uncommitted };
+}
+
+export function readFixSources(list: FixSourceList): FixSources {
+  const python: { path: string; text: string }[] = [];
+  for (const path of list.python) {
+    try {
+      python.push({ path, text: readFileSync(path, 'utf8') });
+    } catch {
+      // unreadable: not a models module a fix can edit
+    }
+  }
+  return { migrations: list.migrations, python, uncommitted: list.uncommitted };
+}
+
+/** Everything the fixes read, as a key: each migration's path, runner and text, each Python module's
+ * path, mtime and size (not read), and the files that are not committed. */
+export function fixSourcesKey(list: FixSourceList): string {
+  return hashOf(
+    ...list.migrations.flatMap((m) => [m.path, m.runner, m.text]),
+    '\0python',
+    ...list.python.flatMap((p) => [p, stampOf(p) ?? '']),
+    '\0uncommitted',
+    ...[...list.uncommitted].sort(),
+  );
 }
 
 /**

@@ -18,7 +18,7 @@ import type { FixSources, ProjectKnowledge } from '../schema/types.js';
 import { SQL_RUNNERS, type Fix, type FixSafety, type ProjectContext, type Runner, type SqlRunner } from '../types.js';
 import { djangoInPlaceFix, djangoNewMigrationFix, type DjangoChangeContext } from './new-migration-django.js';
 import { sqlIndexName } from './new-migration-names.js';
-import type { IndexChange } from './new-migration-shared.js';
+import { sourceFile, type IndexChange } from './new-migration-shared.js';
 import { sqlInPlaceFix, sqlNewMigrationFix } from './new-migration-sql.js';
 
 export type { IndexChange, IndexShape } from './new-migration-shared.js';
@@ -39,7 +39,7 @@ const isSqlRunner = (r: Runner | undefined): r is SqlRunner => !!r && (SQL_RUNNE
 type Framework = { kind: 'django' } | { kind: 'sql'; anchor: { path: string; runner: SqlRunner } };
 
 function runnerOf(sources: FixSources, path: string | undefined): Runner | undefined {
-  return path === undefined ? undefined : sources.migrations.find((m) => m.path === path)?.runner;
+  return path === undefined ? undefined : sourceFile(sources, path)?.runner;
 }
 
 /** Which kind of project the change is made in, from where the index (or its table) was defined. */
@@ -97,7 +97,7 @@ export function indexChangeFixes(ctx: QueryFitFixContext, change: IndexChange, o
     if (change.kind === 'add' || change.old.origin?.source === 'migration') fixes.push(djangoNewMigrationFix(d, change));
   } else {
     if (change.kind !== 'add' && !shipped) {
-      const text = sources.migrations.find((m) => m.path === framework.anchor.path)?.text;
+      const text = sourceFile(sources, framework.anchor.path)?.text;
       if (text !== undefined) fixes.push(sqlInPlaceFix(text, change, inPlaceSafety));
     }
     const name = change.kind === 'drop' ? undefined : sqlIndexName(change.next.table, change.next.columns, taken);
@@ -109,6 +109,6 @@ export function indexChangeFixes(ctx: QueryFitFixContext, change: IndexChange, o
 /** Edits of a CRLF file written with CRLF (the builders write `\n`). */
 function withFileLineEndings(fix: Fix, sources: FixSources): Fix {
   const textOf = (file: string | undefined) =>
-    file === undefined ? undefined : (sources.python.find((p) => p.path === file)?.text ?? sources.migrations.find((m) => m.path === file)?.text);
+    file === undefined ? undefined : sourceFile(sources, file)?.text;
   return { ...fix, edits: fix.edits.map((e) => withLineEndings({ edits: [e] }, textOf(e.file) ?? '').edits[0]!) };
 }

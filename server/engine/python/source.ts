@@ -3,7 +3,7 @@
 // every identifier (to tell whether an import is still used), and where strings are (lines inside a
 // string must never be re-indented).
 //
-//   const src = pythonSource(text);   // parsed once per text (small cache), tree freed right away
+//   const src = pythonSource(text);   // parsed once per text (the last 64 kept), tree freed right away
 //   src.quote                         // "'" or '"': what most of the file's short strings use
 //   src.references('AddIndexConcurrently', [replacedSpan])   // identifier uses outside those spans
 import type { Span } from '../types.js';
@@ -90,7 +90,7 @@ export function pythonSource(text: string): PythonSource {
     parsed.dispose();
   }
   cache.set(text, source);
-  if (cache.size > 16) cache.delete(cache.keys().next().value!);
+  if (cache.size > 64) cache.delete(cache.keys().next().value!);
   return source;
 }
 

@@ -59,8 +59,9 @@ export async function buildProjectKnowledge(options: KnowledgeOptions): Promise<
   return (await buildProjectKnowledgeReport(options)).knowledge;
 }
 
-/** The knowledge and what the cache saved (hits and misses per kind of file). */
-export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Promise<{ knowledge: ProjectKnowledge; stats: KnowledgeStats }> {
+/** The knowledge, what the cache saved (hits and misses per kind of file), and the key of every input
+ * it was built from (equal keys, equal knowledge). */
+export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Promise<{ knowledge: ProjectKnowledge; stats: KnowledgeStats; key: string }> {
   const started = performance.now();
   const { config } = options;
   const root = resolve(options.root ?? config.root);
@@ -112,7 +113,7 @@ export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Pr
   if (stored.problems.length) knowledge.problems = stored.problems;
   cache.save();
   const stats: KnowledgeStats = { reused, ...cache.counts, queryFiles: queryFiles.length, milliseconds: performance.now() - started };
-  return { knowledge, stats };
+  return { knowledge, stats, key: inputs };
 }
 
 // ---------------------------------------------------------------- migrations
