@@ -261,6 +261,27 @@ describe('the project rules\' cache', () => {
   });
 });
 
+describe('check --jobs', () => {
+  it('the ORM queries extracted on worker threads give the report one thread gives; a bad count is a usage error', () => {
+    const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));
+    swapComposite(dir);
+    const runWith = (jobs: string) => {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--no-cache', '--format', 'json', '--jobs', jobs], { cwd: dir, encoding: 'utf8', env: { ...process.env, IDXLINT_STATS: '1' } });
+      return { stdout: r.stdout, workers: Number(/ormWorkers=(\d+)/.exec(r.stderr)?.[1]) };
+    };
+    const one = runWith('1');
+    const three = runWith('3');
+    expect(one.workers).toBe(0);
+    expect(three.workers).toBe(2);
+    const rules = (JSON.parse(three.stdout) as { rule: string }[]).map((f) => f.rule);
+    expect(rules).toContain('index-column-order-mismatch');
+    expect(three.stdout).toBe(one.stdout);
+    const bad = run(['check', '--jobs', '0'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--jobs wants a whole number from 1 to 64, not '0'");
+  });
+});
+
 describe('bad input never crashes', () => {
   const cases: [name: string, content: Buffer, expected: RegExp | null][] = [
     ['malformed.sql', Buffer.from('CREATE INDEX ON (;\n'), /syntax error/],

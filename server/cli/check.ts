@@ -9,6 +9,7 @@ import { changedSince } from '../engine/git.js';
 import { buildProjectContext, fixFile, initEngine, lintFile, readSourceFile, runnerFor } from '../engine/index.js';
 import { LintCache, ProjectLintCache } from '../engine/lint-cache.js';
 import { hashOf } from '../engine/schema/cache.js';
+import type { OrmParallelism } from '../engine/schema/orm-workers.js';
 import { projectContext } from '../engine/project.js';
 import { detectProjectVendors } from '../engine/vendors.js';
 import { fileSuppressions } from '../engine/file-suppressions.js';
@@ -40,6 +41,8 @@ export interface CheckOptions {
   cache?: boolean;
   /** `--verify`: also ask the embedded planners about every query pattern. */
   verify?: boolean;
+  /** Worker threads for the ORM query extraction (`--jobs`; the script is the CLI bundle). */
+  parallel?: OrmParallelism;
 }
 
 export interface CheckResult {
@@ -152,6 +155,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
       project,
       parsed: (path) => parsed.get(path),
       ...(options.cache === false ? { cache: false as const } : {}),
+      ...(options.parallel ? { parallel: options.parallel } : {}),
     });
     project.knowledge = knowledge;
     // The rules' findings (and their fixes) are kept under the key of everything they read: a warm run

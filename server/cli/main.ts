@@ -5,9 +5,14 @@ import { ALL_RULES, RULE_IDS } from '../../rules/index.js';
 import { ConfigError } from '../engine/config.js';
 import { renderRuleDoc, writeRuleDocs } from '../engine/docs.js';
 import { isRunner } from '../engine/config.js';
+import { initEngine } from '../engine/index.js';
+import { defaultOrm } from '../engine/schema/orm.js';
+import { isOrmWorker, ormWorkerStats, runOrmWorker } from '../engine/schema/orm-workers.js';
+import { extractChunk } from '../engine/schema/query-patterns.js';
 import { runCheck, type CheckOptions } from './check.js';
 
 const VERSION = '0.1.0';
+const WORKER_SCRIPT = __filename.endsWith('.js') ? __filename : undefined;
 
 class UsageError extends Error {}
 
@@ -34,11 +39,14 @@ function program(): Command {
     .option('--no-color', 'no ANSI colours in text output')
     .option('--no-cache', 'do not read or write the project-knowledge cache (.idxlint-cache/)')
     .option('--verify', 'also ask the embedded PostgreSQL and SQLite planners about every query pattern (planner-disagrees findings)')
+    .option('-j, --jobs <n>', 'threads for extracting the ORM queries of a large project (default: the cores, at most 4; 1: none)')
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       if (opts.runner !== undefined && !isRunner(String(opts.runner))) throw new UsageError(`unknown runner '${String(opts.runner)}'`);
       for (const id of (opts.rule as string[] | undefined) ?? []) {
         if (!RULE_IDS.has(id)) throw new UsageError(`unknown rule '${id}' (see \`idxlint rules\`)`);
       }
+      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs wants a whole number from 1 to 64, not '${String(opts.jobs)}'`);
       const options: CheckOptions = {
         paths,
         cwd: process.cwd(),
@@ -54,6 +62,8 @@ function program(): Command {
         version: VERSION,
         cache: opts.cache !== false,
         verify: !!opts.verify,
+        // Worker threads run this same bundle (not the TypeScript sources under a test runner).
+        ...(WORKER_SCRIPT ? { parallel: { script: WORKER_SCRIPT, ...(jobs !== undefined ? { jobs, always: true } : {}) } } : {}),
       };
       const result = await runCheck(options);
       process.stdout.write(result.output);
@@ -195,7 +205,11 @@ async function main(): Promise<void> {
 
 if (process.env.IDXLINT_STATS) {
   // For `npm run bench`: the process's own peak memory, reported on exit.
-  process.on('exit', () => process.stderr.write(`IDXLINT_STATS maxRssKb=${process.resourceUsage().maxRSS}\n`));
+  process.on('exit', () => process.stderr.write(`IDXLINT_STATS maxRssKb=${process.resourceUsage().maxRSS} ormWorkers=${ormWorkerStats.started}\n`));
 }
 
-void main();
+if (isOrmWorker()) runOrmWorker(async (registryFiles, batch, owned) => {
+  await initEngine();
+  return extractChunk(defaultOrm(), registryFiles, batch, owned);
+});
+else void main();

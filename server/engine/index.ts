@@ -58,7 +58,7 @@ export function runnerFor(file: SourceFile, options: FileOptions): { runner: Run
 export function buildProjectContext(config: ResolvedConfig, files: SourceFile[], detectedVendors: Vendor[] = [], cache?: DirectoryCache): ProjectContext {
   const project = projectContext(config, detectedVendors);
   const django = files.filter((f) => f.path.endsWith('.py') && runnerFor(f, { project, cache }).runner === 'django');
-  if (django.length > 0) project.django = collectDjangoModelState(django, { vendors: project.vendors });
+  if (django.length > 0) project.django = collectDjangoModelState(django, { vendors: project.vendors, keepMigrations: true });
   return project;
 }
 

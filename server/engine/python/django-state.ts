@@ -5,15 +5,22 @@
 //   const modelState = collectDjangoModelState(allMigrationFiles, { vendors });
 //   parseDjangoMigration(file, { vendors, modelState });
 //
+// Replaying parses every migration against the state before it, which is what linting the file does:
+// with `keepMigrations`, the replay keeps each file's whole parse (RunSQL included) and
+// `modelState.parsed(file)` hands it back while the file's text is unchanged, so a full check parses
+// each Django migration once.
+//
 // Migrations of an app are replayed in name order (`0001_…`, `0002_…`), which is what Django's
 // dependency graph gives for a linear history; merges and cross-app `run_before` are not reordered.
 // Files that are not `<app>/migrations/<name>.py` are ignored.
 import type { SourceFile, Vendor } from '../types.js';
+import type { PythonMigration } from './model.js';
 import { analyzeDjango, type DjangoModelState } from './django.js';
 import { cloneModels, type ModelSnapshot } from './django-models.js';
 import { appLabelFromPath, migrationNameFromPath } from './django-names.js';
 
-export function collectDjangoModelState(files: SourceFile[], opts: { vendors: Vendor[] }): DjangoModelState {
+export function collectDjangoModelState(files: SourceFile[], opts: { vendors: Vendor[]; keepMigrations?: boolean }): DjangoModelState {
+  const kept = new Map<string, { text: string; migration: PythonMigration }>();
   const byApp = new Map<string, { name: string; file: SourceFile }[]>();
   for (const file of files) {
     const app = appLabelFromPath(file.path);
@@ -31,7 +38,8 @@ export function collectDjangoModelState(files: SourceFile[], opts: { vendors: Ve
     for (const { name, file } of list) {
       const base = current;
       const state: DjangoModelState = { before: () => base };
-      const { registry } = analyzeDjango(file, { appLabel: app, vendors: opts.vendors, modelState: state }, true);
+      const { registry, migration } = analyzeDjango(file, { appLabel: app, vendors: opts.vendors, modelState: state }, !opts.keepMigrations);
+      if (opts.keepMigrations) kept.set(file.path, { text: file.text, migration });
       current = cloneModels(registry.models);
       steps.push({ name, after: current });
     }
@@ -48,5 +56,13 @@ export function collectDjangoModelState(files: SourceFile[], opts: { vendors: Ve
       }
       return found;
     },
+    ...(opts.keepMigrations
+      ? {
+          parsed(file: SourceFile) {
+            const known = kept.get(file.path);
+            return known?.text === file.text ? known.migration : undefined;
+          },
+        }
+      : {}),
   };
 }

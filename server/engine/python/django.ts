@@ -30,6 +30,8 @@ import { Evaluator } from './values.js';
 export interface DjangoModelState {
   /** The app's models as they stand before migration `name` runs. */
   before(appLabel: string, name: string): ModelSnapshot | undefined;
+  /** The file as the replay parsed it, while its text is the one replayed (`collectDjangoModelState`'s `keepMigrations`). */
+  parsed?(file: SourceFile): PythonMigration | undefined;
 }
 
 export interface DjangoOptions {
@@ -45,7 +47,8 @@ export const DJANGO_ATOMIC_REASON =
 const RUN_PYTHON_ATOMIC_REASON = '`RunPython(…, atomic=True)` runs the function in a transaction';
 
 export function parseDjangoMigration(file: SourceFile, opts: DjangoOptions): PythonMigration {
-  return analyzeDjango(file, opts, false).migration;
+  const replayed = opts.appLabel === undefined && opts.baseClassAtomic === undefined ? opts.modelState?.parsed?.(file) : undefined;
+  return replayed ?? analyzeDjango(file, opts, false).migration;
 }
 
 /** Also returns the app's models after the file (for collectDjangoModelState). */

@@ -21,6 +21,7 @@ import { hashOf, KnowledgeCache, type CacheCounts } from './cache.js';
 import type { MigrationChanges } from './changes.js';
 import { defaultOrm, type OrmFacade } from './orm.js';
 import { findQueryFiles } from './query-files.js';
+import type { OrmParallelism } from './orm-workers.js';
 import { ormKnowledge, pgStatPatterns, sqlQueryPatterns, stampOf } from './query-patterns.js';
 import { migrationChanges, replaySchema } from './replay.js';
 import type { KnowledgeProblem, ProjectKnowledge } from './types.js';
@@ -42,6 +43,8 @@ export interface KnowledgeOptions {
   cache?: KnowledgeCache | false;
   /** Part of every cache key (default: idxlint's version). */
   version?: string;
+  /** Extract ORM queries on several threads (orm-workers.ts) when the batch is large; only with the default ORM. */
+  parallel?: OrmParallelism;
 }
 
 export interface KnowledgeStats {
@@ -94,7 +97,9 @@ export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Pr
     const records = migrationRecords(options, migrations, cache);
     const sources = { cache, version, stamps, problems };
     const sql = sqlQueryPatterns(queryFiles.filter((f) => f.endsWith('.sql')), sources);
-    const python = orm ? ormKnowledge(queryFiles.filter((f) => f.endsWith('.py')), orm, modelledVendor(options.project.vendors), sources) : { tables: [], patterns: [], skipped: [] };
+    const python = orm
+      ? await ormKnowledge(queryFiles.filter((f) => f.endsWith('.py')), orm, modelledVendor(options.project.vendors), sources, options.orm === undefined ? options.parallel : undefined)
+      : { tables: [], patterns: [], skipped: [] };
     const weighted = pgStatPatterns(pgStat, sources);
     stored = {
       tables: [...replaySchema(records, python.tables).tables.values()],

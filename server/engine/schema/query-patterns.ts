@@ -8,6 +8,7 @@ import type { QueryPattern, SkippedQuery } from '../query/types.js';
 import type { SourceFile, Vendor } from '../types.js';
 import { hashOf, type CachedPatterns, type KnowledgeCache } from './cache.js';
 import type { OrmFacade } from './orm.js';
+import { extractInChunks, threadsFor, type OrmParallelism } from './orm-workers.js';
 import type { KnowledgeProblem, TableDef } from './types.js';
 
 export interface SourceContext {
@@ -64,7 +65,7 @@ export interface OrmKnowledge {
  * entry is stale are extracted again (with every `__init__.py`, which the extractor needs for module
  * names). A pattern found in several files is cached once per file and merged again here.
  */
-export function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vendor, { cache, version, stamps, problems }: SourceContext): OrmKnowledge {
+export async function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vendor, { cache, version, stamps, problems }: SourceContext, parallel?: OrmParallelism): Promise<OrmKnowledge> {
   const where = files[0] ?? '';
   const registryKey = hashOf(version, vendor, ...files.flatMap((f) => [f, stamps.get(f)!]));
   const texts = new Map<string, string | undefined>();
@@ -101,21 +102,41 @@ export function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vendor, { 
   });
   if (stale.length) {
     const value = build();
-    const batch = [...new Set([...stale, ...files.filter((f) => f.endsWith('__init__.py'))])].sort();
-    let found: CachedPatterns = { patterns: [], skipped: [] };
-    if (value !== undefined) {
-      try {
-        found = orm.extractQueryPatterns(sources(batch), value);
-      } catch (error) {
-        problems.push({ file: where, message: `queries could not be extracted: ${(error as Error).message}` });
+    const initFiles = files.filter((f) => f.endsWith('__init__.py'));
+    const extractHere = (batch: string[], owned: string[]): Map<string, CachedPatterns> => {
+      let found: CachedPatterns = { patterns: [], skipped: [] };
+      if (value !== undefined) {
+        try {
+          found = orm.extractQueryPatterns(sources(batch), value);
+        } catch (error) {
+          problems.push({ file: where, message: `queries could not be extracted: ${(error as Error).message}` });
+        }
       }
-    }
-    for (const [path, set] of byFile(found, stale)) {
+      return byFile(found, owned);
+    };
+    const threads = value === undefined ? 1 : threadsFor(stale, parallel);
+    const found =
+      threads > 1
+        ? await extractInChunks(stale, threads, parallel!, files, initFiles, extractHere)
+        : extractHere([...new Set([...stale, ...initFiles])].sort(), stale);
+    for (const path of stale) {
+      const set = found.get(path) ?? { patterns: [], skipped: [] };
       cache.setQuery(path, keyOf(path), set);
       sets.set(path, set);
     }
   }
   return { tables: models.tables, ...mergeSamePatterns(files.map((f) => sets.get(f) ?? { patterns: [], skipped: [] })) };
+}
+
+/** A worker thread's chunk (orm-workers.ts): its own registry from the project's files, its files' patterns. */
+export async function extractChunk(orm: OrmFacade, registryFiles: string[], batch: string[], owned: string[]): Promise<Map<string, CachedPatterns>> {
+  const problems: KnowledgeProblem[] = [];
+  const read = (paths: string[]) => paths.flatMap((path) => {
+    const text = readText(path, problems);
+    return text === undefined ? [] : [{ path, text }];
+  });
+  const registry = orm.buildModelRegistry(read(registryFiles));
+  return byFile(orm.extractQueryPatterns(read(batch), registry), owned);
 }
 
 function fingerprintOf(orm: OrmFacade, registry: unknown, fallback: string): string {
@@ -130,10 +151,9 @@ function fingerprintOf(orm: OrmFacade, registry: unknown, fallback: string): str
 function byFile(set: CachedPatterns, files: string[]): Map<string, CachedPatterns> {
   const out = new Map<string, CachedPatterns>(files.map((f) => [f, { patterns: [], skipped: [] }]));
   for (const pattern of set.patterns) {
-    for (const [file, entry] of out) {
-      const locations = pattern.locations.filter((l) => l.file === file);
-      if (locations.length) entry.patterns.push({ ...pattern, locations });
-    }
+    const byLocation = new Map<string, QueryPattern['locations']>();
+    for (const l of pattern.locations) if (out.has(l.file)) byLocation.set(l.file, [...(byLocation.get(l.file) ?? []), l]);
+    for (const [file, locations] of byLocation) out.get(file)!.patterns.push({ ...pattern, locations });
   }
   for (const skipped of set.skipped) out.get(skipped.location.file)?.skipped.push(skipped);
   return out;
