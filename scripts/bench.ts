@@ -1,6 +1,6 @@
 // `npm run bench`: the figures the issues ask for. A benchmark, not a test: it prints, it does not assert.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findingHeavyMigration, longMigration, writeSqlMigrations } from './bench/generate.js';
@@ -12,7 +12,7 @@ import { differentialRun, formatDifferentialReport } from '../server/engine/veri
 
 const cli = resolve(__dirname, 'cli.js');
 
-function timeCli(args: string[], cwd: string): { ms: number; rssMb: number; exit: number } {
+function timeCli(args: string[], cwd: string): { ms: number; rssMb: number; exit: number; workers: number } {
   const started = process.hrtime.bigint();
   const run = spawnSync(process.execPath, [cli, ...args], {
     cwd,
@@ -22,7 +22,8 @@ function timeCli(args: string[], cwd: string): { ms: number; rssMb: number; exit
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const rss = /IDXLINT_STATS maxRssKb=(\d+)/.exec(run.stderr);
-  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: run.status ?? -1 };
+  const workers = /ormWorkers=(\d+)/.exec(run.stderr);
+  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: run.status ?? -1, workers: workers ? Number(workers[1]) : 0 };
 }
 
 function stats(values: number[]): string {
@@ -63,10 +64,22 @@ function benchDjangoProject(): void {
   try {
     const p = writeLargeDjangoProject(dir);
     console.log(`full analysis of a generated Django project: ${p.models} models, ${p.migrations} migrations, ${p.appLines} lines of app code (${p.files.length} files):`);
-    const cold = timeCli(['check', '--format', 'json'], dir);
-    console.log(`  cold (no cache): ${cold.ms.toFixed(0)} ms, peak RSS ${cold.rssMb.toFixed(0)} MB`);
-    const warm = Array.from({ length: 3 }, () => timeCli(['check', '--format', 'json'], dir));
-    console.log(`  warm (persistent cache in .idxlint-cache/): ${stats(warm.map((r) => r.ms))}, peak RSS ${Math.max(...warm.map((r) => r.rssMb)).toFixed(0)} MB`);
+    const json = ['check', '--format', 'json'];
+    const cold = Array.from({ length: 3 }, () => (rmSync(join(dir, '.idxlint-cache'), { recursive: true, force: true }), timeCli(json, dir)));
+    console.log(`  cold (no cache, ${cold[0]!.workers + 1} thread(s) for the ORM queries): ${stats(cold.map((r) => r.ms))}, peak RSS ${Math.max(...cold.map((r) => r.rssMb)).toFixed(0)} MB`);
+    const single = Array.from({ length: 3 }, () => (rmSync(join(dir, '.idxlint-cache'), { recursive: true, force: true }), timeCli([...json, '--jobs', '1'], dir)));
+    console.log(`  cold, one thread (--jobs 1): ${stats(single.map((r) => r.ms))}, peak RSS ${Math.max(...single.map((r) => r.rssMb)).toFixed(0)} MB`);
+    const warm = Array.from({ length: 3 }, () => timeCli(json, dir));
+    console.log(`  warm (nothing changed; persistent cache in .idxlint-cache/): ${stats(warm.map((r) => r.ms))}, peak RSS ${Math.max(...warm.map((r) => r.rssMb)).toFixed(0)} MB`);
+    // One query added to one app module: that file's queries are extracted again (the registry rebuilt for
+    // it), and the project rules run again over the whole project.
+    const edited = p.files.find((f) => f.includes('services') && !f.endsWith('__init__.py'))!;
+    const model = /^from \w+\.models import (\w+)/m.exec(readFileSync(join(dir, edited), 'utf8'))![1]!;
+    const edits = Array.from({ length: 3 }, (_, i) => {
+      appendFileSync(join(dir, edited), `\n\ndef bench_edit_${i}(owner):\n    return ${model}.objects.filter(owner=owner, status="open").count()\n`);
+      return timeCli(json, dir);
+    });
+    console.log(`  after adding a query to one app module: ${stats(edits.map((r) => r.ms))}, peak RSS ${Math.max(...edits.map((r) => r.rssMb)).toFixed(0)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -261,6 +261,22 @@ describe('the project rules\' cache', () => {
   });
 });
 
+describe('check --fix on a Django project', () => {
+  it('the query-fit fix edits a models module that starts with a byte-order mark at the right place, and keeps the mark', () => {
+    const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));
+    swapComposite(dir);
+    const models = join(dir, 'upstream', 'models.py');
+    writeFileSync(models, `\uFEFF${readFileSync(models, 'utf8')}`);
+    const r = run(['check', '--no-cache', '--fix', '--unsafe-fixes', '--rule', 'index-column-order-mismatch'], dir);
+    expect(r.stderr).toBe('');
+    const after = readFileSync(models, 'utf8');
+    expect(after.startsWith('\uFEFF')).toBe(true);
+    expect(after).toContain('models.Index(\n                fields=["customer", "role"],\n                name="upstream_us_custome_f906d4_idx",\n            )');
+    expect(readdirSync(join(dir, 'upstream', 'migrations'))).toContain('0003_fix_userprofile_customer_role_idx.py');
+    expect(JSON.parse(run(['check', '--no-cache', '--format', 'json', '--rule', 'index-column-order-mismatch'], dir).stdout)).toEqual([]);
+  });
+});
+
 describe('check --jobs', () => {
   it('the ORM queries extracted on worker threads give the report one thread gives; a bad count is a usage error', () => {
     const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));

@@ -149,7 +149,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
 
   if (projectRulesEnabled(config, options.only)) {
     const migrations = files;
-    const { knowledge, key: knowledgeKey } = await buildProjectKnowledgeReport({
+    const { knowledge, key: knowledgeKey, models } = await buildProjectKnowledgeReport({
       config,
       migrations,
       project,
@@ -165,7 +165,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
     const projectKey = hashOf(LintCache.baseKey(options.version, project, options.only), knowledgeKey, fixSourcesKey(fixList));
     let allProjectFindings = projectCache?.get(projectKey);
     if (!allProjectFindings) {
-      knowledge.fixSources = readFixSources(fixList);
+      knowledge.fixSources = readFixSources(fixList, models);
       allProjectFindings = lintProject({
         project,
         knowledge,

@@ -203,8 +203,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.env.IDXLINT_STATS) {
-  // For `npm run bench`: the process's own peak memory, reported on exit.
+if (process.env.IDXLINT_STATS && !isOrmWorker()) {
+  // For `npm run bench`: the process's peak memory (worker threads included), reported on exit.
   process.on('exit', () => process.stderr.write(`IDXLINT_STATS maxRssKb=${process.resourceUsage().maxRSS} ormWorkers=${ormWorkerStats.started}\n`));
 }
 

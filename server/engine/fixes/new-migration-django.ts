@@ -43,7 +43,7 @@ const registries = new WeakMap<FixSources, OrmRegistry>();
 
 function registryOf(sources: FixSources): OrmRegistry {
   let registry = registries.get(sources);
-  if (!registry) registries.set(sources, (registry = buildModelRegistry(sources.python)));
+  if (!registry) registries.set(sources, (registry = sources.registry ?? buildModelRegistry(sources.python)));
   return registry;
 }
 

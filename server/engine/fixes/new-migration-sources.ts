@@ -15,6 +15,7 @@ import { runnerFor } from '../index.js';
 import { hashOf } from '../schema/cache.js';
 import { findQueryFiles } from '../schema/query-files.js';
 import { stampOf } from '../schema/query-patterns.js';
+import type { OrmRegistry } from '../orm/registry.js';
 import type { FixSources } from '../schema/types.js';
 import type { ProjectContext, ResolvedConfig, SourceFile } from '../types.js';
 
@@ -55,16 +56,32 @@ export async function listFixSources(options: CollectFixSourcesOptions): Promise
   return { migrations, python, uncommitted };
 }
 
-export function readFixSources(list: FixSourceList): FixSources {
+/**
+ * The fix sources with the Python modules read. `known`: what the knowledge build of the same run read
+ * and built (the texts are taken as they are, and its model registry when it was built from exactly
+ * these files), so nothing is read or parsed twice.
+ */
+export function readFixSources(list: FixSourceList, known?: { files: string[]; registry: OrmRegistry; texts: Map<string, string | undefined> }): FixSources {
   const python: { path: string; text: string }[] = [];
   for (const path of list.python) {
+    const text = known?.texts.get(path);
+    if (text !== undefined) {
+      python.push({ path, text });
+      continue;
+    }
     try {
       python.push({ path, text: readFileSync(path, 'utf8') });
     } catch {
       // unreadable: not a models module a fix can edit
     }
   }
-  return { migrations: list.migrations, python, uncommitted: list.uncommitted };
+  // The registry was built from the texts without a byte-order mark: its offsets fit only files without one.
+  const sameFiles =
+    !!known &&
+    known.files.length === list.python.length &&
+    known.files.every((f, i) => f === list.python[i]) &&
+    list.python.every((f) => known.texts.get(f) !== undefined && !known.texts.get(f)!.startsWith('\uFEFF'));
+  return { migrations: list.migrations, python, uncommitted: list.uncommitted, ...(sameFiles ? { registry: known.registry } : {}) };
 }
 
 /** Everything the fixes read, as a key: each migration's path, runner and text, each Python module's

@@ -3,11 +3,11 @@
 // every identifier (to tell whether an import is still used), and where strings are (lines inside a
 // string must never be re-indented).
 //
-//   const src = pythonSource(text);   // parsed once per text (the last 64 kept), tree freed right away
+//   const src = pythonSource(text);   // read once per text (the last 64 kept), from the shared parse
 //   src.quote                         // "'" or '"': what most of the file's short strings use
 //   src.references('AddIndexConcurrently', [replacedSpan])   // identifier uses outside those spans
 import type { Span } from '../types.js';
-import { parsePython, type ParsedPython, type PyNode } from './parser.js';
+import { parsePythonShared, type ParsedPython, type PyNode } from './parser.js';
 
 export interface FromImport {
   /** `from X import …`: X as written. */
@@ -82,13 +82,8 @@ const cache = new Map<string, PythonSource>();
 export function pythonSource(text: string): PythonSource {
   const hit = cache.get(text);
   if (hit) return hit;
-  const parsed = parsePython(text);
-  let source: PythonSource;
-  try {
-    source = read(parsed);
-  } finally {
-    parsed.dispose();
-  }
+  // The tree is the shared one (parsePythonShared): the fix builders that walk it next do not parse again.
+  const source = read(parsePythonShared(text));
   cache.set(text, source);
   if (cache.size > 64) cache.delete(cache.keys().next().value!);
   return source;

@@ -19,6 +19,7 @@ import { modelledVendor } from '../python/emit.js';
 import type { Migration, ProjectContext, ResolvedConfig, Runner, SourceFile } from '../types.js';
 import { hashOf, KnowledgeCache, type CacheCounts } from './cache.js';
 import type { MigrationChanges } from './changes.js';
+import type { OrmRegistry } from '../orm/registry.js';
 import { defaultOrm, type OrmFacade } from './orm.js';
 import { findQueryFiles } from './query-files.js';
 import type { OrmParallelism } from './orm-workers.js';
@@ -64,7 +65,15 @@ export async function buildProjectKnowledge(options: KnowledgeOptions): Promise<
 
 /** The knowledge, what the cache saved (hits and misses per kind of file), and the key of every input
  * it was built from (equal keys, equal knowledge). */
-export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Promise<{ knowledge: ProjectKnowledge; stats: KnowledgeStats; key: string }> {
+export interface KnowledgeReport {
+  knowledge: ProjectKnowledge;
+  stats: KnowledgeStats;
+  key: string;
+  /** The default ORM's model registry when this run built it, with the Python files and texts it was built from. */
+  models?: { files: string[]; registry: OrmRegistry; texts: Map<string, string | undefined> };
+}
+
+export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Promise<KnowledgeReport> {
   const started = performance.now();
   const { config } = options;
   const root = resolve(options.root ?? config.root);
@@ -88,6 +97,7 @@ export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Pr
   );
   let stored = cache.knowledge(inputs);
   const reused = stored !== undefined;
+  let models: KnowledgeReport['models'];
   if (stored) {
     cache.counts.migrations.hits += options.migrations.length;
     cache.counts.queries.hits += queryFiles.length + (pgStat ? 1 : 0);
@@ -100,6 +110,9 @@ export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Pr
     const python = orm
       ? await ormKnowledge(queryFiles.filter((f) => f.endsWith('.py')), orm, modelledVendor(options.project.vendors), sources, options.orm === undefined ? options.parallel : undefined)
       : { tables: [], patterns: [], skipped: [] };
+    if (options.orm === undefined && 'built' in python && python.built) {
+      models = { files: queryFiles.filter((f) => f.endsWith('.py')), registry: python.built.registry as OrmRegistry, texts: python.built.texts };
+    }
     const weighted = pgStatPatterns(pgStat, sources);
     stored = {
       tables: [...replaySchema(records, python.tables).tables.values()],
@@ -118,7 +131,7 @@ export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Pr
   if (stored.problems.length) knowledge.problems = stored.problems;
   cache.save();
   const stats: KnowledgeStats = { reused, ...cache.counts, queryFiles: queryFiles.length, milliseconds: performance.now() - started };
-  return { knowledge, stats, key: inputs };
+  return { knowledge, stats, key: inputs, ...(models ? { models } : {}) };
 }
 
 // ---------------------------------------------------------------- migrations

@@ -28,9 +28,10 @@ export function stampOf(path: string): string | undefined {
   }
 }
 
-function readText(path: string, problems: KnowledgeProblem[]): string | undefined {
+function readText(path: string, problems: KnowledgeProblem[], keepMark = false): string | undefined {
   try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    const text = readFileSync(path, 'utf8');
+    return keepMark ? text : text.replace(/^\uFEFF/, '');
   } catch (error) {
     problems.push({ file: path, message: `cannot read the file: ${(error as Error).message}` });
     return undefined;
@@ -57,6 +58,8 @@ export interface OrmKnowledge {
   tables: TableDef[];
   patterns: QueryPattern[];
   skipped: SkippedQuery[];
+  /** When this run built the model registry: it, and the texts it was built from (a fix reuses both). */
+  built?: { registry: unknown; texts: Map<string, string | undefined> };
 }
 
 /**
@@ -68,12 +71,13 @@ export interface OrmKnowledge {
 export async function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vendor, { cache, version, stamps, problems }: SourceContext, parallel?: OrmParallelism): Promise<OrmKnowledge> {
   const where = files[0] ?? '';
   const registryKey = hashOf(version, vendor, ...files.flatMap((f) => [f, stamps.get(f)!]));
+  // As read (a byte-order mark kept: a fix's offsets point into the file as it is); parsed without the mark.
   const texts = new Map<string, string | undefined>();
   const sources = (paths: string[]): SourceFile[] =>
     paths.flatMap((path) => {
-      if (!texts.has(path)) texts.set(path, readText(path, problems));
+      if (!texts.has(path)) texts.set(path, readText(path, problems, true));
       const text = texts.get(path);
-      return text === undefined ? [] : [{ path, text }];
+      return text === undefined ? [] : [{ path, text: text.replace(/^\uFEFF/, '') }];
     });
   let registry: { value: unknown } | undefined;
   const build = (): unknown => {
@@ -125,7 +129,8 @@ export async function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vend
       sets.set(path, set);
     }
   }
-  return { tables: models.tables, ...mergeSamePatterns(files.map((f) => sets.get(f) ?? { patterns: [], skipped: [] })) };
+  const merged = mergeSamePatterns(files.map((f) => sets.get(f) ?? { patterns: [], skipped: [] }));
+  return { tables: models.tables, ...merged, ...(registry?.value !== undefined ? { built: { registry: registry.value, texts } } : {}) };
 }
 
 /** A worker thread's chunk (orm-workers.ts): its own registry from the project's files, its files' patterns. */

@@ -1,6 +1,7 @@
 // The project's final schema (tables, columns, indexes, including implicit ones) and the query
 // patterns of the application: what the query-fit rules, `idxlint explain` and `idxlint verify` read.
 import type { IndexDef, QueryPattern, SkippedQuery } from '../query/types.js';
+import type { OrmRegistry } from '../orm/registry.js';
 import type { Runner, Span } from '../types.js';
 
 export interface ColumnDef {
@@ -53,6 +54,8 @@ export interface FixSources {
   /** Files not committed yet (new or untracked in git, or changed since `--changed-since`): an index
    * defined in one has not shipped, so it can still be edited in place. */
   uncommitted: ReadonlySet<string>;
+  /** The model registry of exactly `python` (built by the knowledge in the same run), else the fixes build it. */
+  registry?: OrmRegistry;
 }
 
 export interface KnowledgeProblem {
