@@ -52,7 +52,7 @@ describe('generateOrmProject', () => {
     expect(byFunction('search_101').map((r) => r.where)).toEqual(['owner_id = owner AND status = status AND name ILIKE text']);
     expect(byFunction('exists_103').map((r) => [r.where, r.limit])).toEqual([
       ['code = code AND is_active', 1],
-      ['code = code', 1],
+      ['code = code', 21],
     ]);
   });
 });

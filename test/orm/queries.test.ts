@@ -215,7 +215,7 @@ describe('order and limit, by Django’s rules', () => {
     ]);
   });
 
-  it('get/exists/count drop the order; slices set LIMIT; values().annotate() drops Meta.ordering', () => {
+  it('get/exists/count drop the order (get() fetches at most 21 rows, exists() one); slices set LIMIT; values().annotate() drops Meta.ordering', () => {
     const { rows } = run(`
       def f(n):
           a = Member.objects.get(pk=1)
@@ -229,7 +229,7 @@ describe('order and limit, by Django’s rules', () => {
           return a, b, c, d, e, g, h, i
     `);
     expect(rows.map((r) => [r.at, r.where, r.order ?? '', r.limit ?? ''])).toEqual([
-      ['9:9', 'id = 1', '', 1],
+      ['9:9', 'id = 1', '', 21],
       ['10:9', "role = 'x'", '', 1],
       ['11:9', '', '', ''],
       ['12:14', '', 'joined DESC', 10],
@@ -269,8 +269,8 @@ describe('order and limit, by Django’s rules', () => {
           Member.objects.filter(role="y").delete()
     `);
     expect(rows.map((r) => [r.at, r.where, r.order ?? '', r.limit ?? '', r.statement ?? 'select'])).toEqual([
-      ['9:5', "customer_id = c AND role = 'x'", '', 1, 'select'],
-      ['10:5', 'customer_id = c', '', 1, 'select'],
+      ['9:5', "customer_id = c AND role = 'x'", '', 21, 'select'],
+      ['10:5', 'customer_id = c', '', 21, 'select'],
       ['11:5', 'id = ANY(ids)', '', '', 'select'],
       ['12:5', "role = 'x'", '', '', 'update'],
       ['13:5', "role = 'y'", '', '', 'delete'],
@@ -330,7 +330,7 @@ describe('Django’s own models', () => {
     expect(rows).toEqual([
       { at: '15:9', table: 'auth_user', where: 'upper(email::text) = upper(email)', order: 'id ASC', limit: 1 },
       { at: '16:9', table: 'auth_user', where: 'is_active' },
-      { at: '17:9', table: 'auth_user', where: 'username = email', limit: 1 },
+      { at: '17:9', table: 'auth_user', where: 'username = email', limit: 21 },
     ]);
   });
 });

@@ -295,6 +295,11 @@ export class Interpreter {
         limit = 1;
         break;
       case 'get':
+        // QuerySet.get(): the ordering cleared, and at most MAX_GET_RESULTS (21) rows fetched, enough to
+        // tell "more than one" apart (django/db/models/query.py).
+        orderBy = [];
+        limit = 21;
+        break;
       case 'exists':
         orderBy = [];
         limit = 1;
