@@ -12,7 +12,7 @@ export default defineRule({
     },
     docs: {
       whatItDoes:
-        'Flags `CREATE [UNIQUE] INDEX` without `CONCURRENTLY` (and Django `AddIndex` / `db_index=True`, Alembic `op.create_index` without `postgresql_concurrently=True`) on a table that the same migration did not create.',
+        'Flags `CREATE [UNIQUE] INDEX` without `CONCURRENTLY` (and Django `AddIndex` / `db_index=True`, Alembic `op.create_index` without `postgresql_concurrently=True`) on a table that the same migration did not create. A project whose vendors do not include PostgreSQL (`vendors: ["sqlite"]`) is not checked: SQLite has no concurrent build and no lock to wait on across connections.',
       whyBad:
         'A plain `CREATE INDEX` takes a SHARE lock on the table for the whole build. On a large table that is minutes during which every INSERT, UPDATE and DELETE waits, and the requests behind them time out. `CREATE INDEX CONCURRENTLY` builds the index without blocking writes, at the cost of two table scans. A table created earlier in the same migration is empty and nobody else can see it yet, so it is exempt.',
       example: {
@@ -25,6 +25,8 @@ export default defineRule({
     },
   },
   check({ migration, project, fixes }) {
+    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
+    if (!project.vendors.includes('postgresql')) return [];
     return migration.operations.flatMap((op) => {
       if (op.kind !== 'create-index' || op.concurrent || op.tableCreatedInFile) return [];
       return [

@@ -11,7 +11,7 @@ export default defineRule({
     },
     docs: {
       whatItDoes:
-        'Flags `DROP INDEX` without `CONCURRENTLY` (and Django `RemoveIndex`, Alembic `op.drop_index` without `postgresql_concurrently=True`).',
+        'Flags `DROP INDEX` without `CONCURRENTLY` (and Django `RemoveIndex`, Alembic `op.drop_index` without `postgresql_concurrently=True`). Not checked in a project whose vendors do not include PostgreSQL.',
       whyBad:
         'A plain `DROP INDEX` takes an ACCESS EXCLUSIVE lock on the index\'s table. If a long query holds the table, the DROP waits for it, and every other query on the table queues behind the DROP. `DROP INDEX CONCURRENTLY` waits for conflicting transactions without blocking others. It accepts a single index name and no `CASCADE`.',
       example: {
@@ -24,6 +24,8 @@ export default defineRule({
     },
   },
   check({ migration, project, fixes }) {
+    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
+    if (!project.vendors.includes('postgresql')) return [];
     return migration.operations.flatMap((op) => {
       if (op.kind !== 'drop-index' || op.concurrent) return [];
       const names = op.names.map((n) => `\`${n.name}\``).join(', ');

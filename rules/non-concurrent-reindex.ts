@@ -10,7 +10,7 @@ export default defineRule({
       plain: 'REINDEX {target} locks out writes to the table (and reads that use the index) until the rebuild finishes',
     },
     docs: {
-      whatItDoes: 'Flags `REINDEX INDEX|TABLE|SCHEMA|DATABASE` without `CONCURRENTLY`. `REINDEX SYSTEM` is skipped: system catalogs cannot be reindexed concurrently.',
+      whatItDoes: 'Flags `REINDEX INDEX|TABLE|SCHEMA|DATABASE` without `CONCURRENTLY`. `REINDEX SYSTEM` is skipped: system catalogs cannot be reindexed concurrently. Not checked in a project whose vendors do not include PostgreSQL.',
       whyBad:
         'A plain REINDEX takes a SHARE lock on the table (writes wait) and an ACCESS EXCLUSIVE lock on the index being rebuilt (queries that would use it wait). `REINDEX … CONCURRENTLY` (PostgreSQL 12+) builds a replacement index without those locks.',
       example: {
@@ -23,6 +23,8 @@ export default defineRule({
     },
   },
   check({ migration, project, fixes }) {
+    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
+    if (!project.vendors.includes('postgresql')) return [];
     return migration.operations.flatMap((op) => {
       if (op.kind !== 'reindex' || op.concurrent || op.target === 'system') return [];
       return [

@@ -26,7 +26,7 @@ export default defineProjectRule({
         queries: 'SELECT * FROM upstream_alertrule WHERE customer_id = $1 AND enabled ORDER BY routing_priority DESC;\n',
       },
       fixSafety:
-        "Unsafe, always: whether every future query will carry the condition is a product decision. The fix is a new migration that creates the partial version concurrently under a new name, then drops the full index concurrently (an index that shipped is never edited in place; Django: the concurrent operations or the vendor-aware classes, `atomic = False`, and the model's `Meta.indexes` entry given `condition=Q(…)`). An index whose migration is not committed yet can be made partial there instead, also unsafe.",
+        "Unsafe, always: whether every future query will carry the condition is a product decision. The fix is a new migration that creates the partial version concurrently under a new name, then drops the full index concurrently (an index that shipped is never edited in place; Django: the concurrent operations or the vendor-aware classes, `atomic = False`, and the model's `Meta.indexes` entry given `condition=Q(…)`). An index whose migration is not committed yet can be made partial there instead, also unsafe. Alembic: a new revision after the versions folder's head(s), named by `file_template`, with `postgresql_concurrently=True` inside `op.get_context().autocommit_block()` and a `downgrade()` that undoes it (a revision that is not committed yet is not edited in place).",
     },
   },
   checkProject(ctx) {

@@ -24,7 +24,7 @@ export default defineProjectRule({
         queries: 'SELECT count(*) FROM upstream_userprofile WHERE customer_id = $1;\n',
       },
       fixSafety:
-        "Unsafe: a new migration of the folder (Django: the app) that owns the table creates the suggested index concurrently (`CREATE INDEX CONCURRENTLY IF NOT EXISTS` with the runner's no-transaction directive; Django: `AddIndexConcurrently`, or the vendor-aware class when the project also runs on SQLite, with `atomic = False`, and the index added to the model's `Meta.indexes`). Every index costs writes: whether this query deserves one is a decision, and a new migration changes what deploys.",
+        "Unsafe: a new migration of the folder (Django: the app) that owns the table creates the suggested index concurrently (`CREATE INDEX CONCURRENTLY IF NOT EXISTS` with the runner's no-transaction directive; Django: `AddIndexConcurrently`, or the vendor-aware class when the project also runs on SQLite, with `atomic = False`, and the index added to the model's `Meta.indexes`). Every index costs writes: whether this query deserves one is a decision, and a new migration changes what deploys. Alembic: a new revision after the versions folder's head(s), named by `file_template`, with `postgresql_concurrently=True` inside `op.get_context().autocommit_block()` and a `downgrade()` that undoes it (a revision that is not committed yet is not edited in place).",
     },
   },
   checkProject(ctx) {

@@ -23,7 +23,7 @@ export default defineProjectRule({
         queries: 'SELECT * FROM upstream_userprofile WHERE customer_id = $1 ORDER BY created_at DESC;\n',
       },
       fixSafety:
-        "Unsafe, always: confirm with `pg_stat_user_indexes.idx_scan` in production before dropping. The fix is a new migration that drops the index concurrently (`DROP INDEX CONCURRENTLY IF EXISTS` in the runner's naming scheme; Django: `RemoveIndexConcurrently`, or the vendor-aware class when the project also runs on SQLite, with `atomic = False`, and the entry removed from the model's `Meta.indexes`). An index whose migration is not committed yet can be removed there instead, also unsafe: the query it is for may simply not be written yet. Indexes Django makes for a field (a foreign key, `db_index=True`) get no fix.",
+        "Unsafe, always: confirm with `pg_stat_user_indexes.idx_scan` in production before dropping. The fix is a new migration that drops the index concurrently (`DROP INDEX CONCURRENTLY IF EXISTS` in the runner's naming scheme; Django: `RemoveIndexConcurrently`, or the vendor-aware class when the project also runs on SQLite, with `atomic = False`, and the entry removed from the model's `Meta.indexes`). An index whose migration is not committed yet can be removed there instead, also unsafe: the query it is for may simply not be written yet. Indexes Django makes for a field (a foreign key, `db_index=True`) get no fix. Alembic: a new revision after the versions folder's head(s), named by `file_template`, with `postgresql_concurrently=True` inside `op.get_context().autocommit_block()` and a `downgrade()` that undoes it (a revision that is not committed yet is not edited in place).",
     },
   },
   checkProject(ctx) {

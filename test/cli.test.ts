@@ -277,6 +277,35 @@ describe('check --fix on a Django project', () => {
   });
 });
 
+describe('check --fix on an Alembic project', () => {
+  it('a query-fit finding is fixed by a new revision after the head; the next check is clean', () => {
+    const dir = temp();
+    const files: Record<string, string> = {
+      'alembic.ini': '[alembic]\nscript_location = alembic\n',
+      'alembic/env.py': '',
+      'alembic/versions/1a2b3c4d5e6f_tables.py':
+        "from alembic import op\nimport sqlalchemy as sa\n\nrevision = '1a2b3c4d5e6f'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('member', sa.Column('id', sa.BigInteger(), primary_key=True), sa.Column('team_id', sa.BigInteger(), nullable=False), sa.Column('role', sa.String(20), nullable=False))\n\n\ndef downgrade():\n    op.drop_table('member')\n",
+      'alembic/versions/2b3c4d5e6f7a_index.py':
+        "from alembic import op\n\nrevision = '2b3c4d5e6f7a'\ndown_revision = '1a2b3c4d5e6f'\n\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.create_index('member_role_team_idx', 'member', ['role', 'team_id'], postgresql_concurrently=True, if_not_exists=True)\n\n\ndef downgrade():\n    pass\n",
+      'queries/app.sql': "SELECT * FROM member WHERE team_id = $1;\nSELECT * FROM member WHERE team_id = $1 AND role = 'owner';\n",
+      'idxlint.json': JSON.stringify({ vendors: ['postgresql'] }),
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const before = JSON.parse(run(['check', '--no-cache', '--format', 'json', '--rule', 'index-column-order-mismatch'], dir).stdout) as { fixes: { title: string }[] }[];
+    expect(before).toHaveLength(1);
+    expect(before[0]!.fixes[0]!.title).toMatch(/^Create `member_team_id_role_idx` \(team_id, role\) concurrently, then drop `member_role_team_idx`, in a new revision \([0-9a-f]{12}_fix_member_role_team_idx\.py\)$/);
+    run(['check', '--no-cache', '--fix', '--unsafe-fixes', '--rule', 'index-column-order-mismatch'], dir);
+    const created = readdirSync(join(dir, 'alembic', 'versions')).filter((f) => f.endsWith('_fix_member_role_team_idx.py'));
+    expect(created).toHaveLength(1);
+    expect(readFileSync(join(dir, 'alembic', 'versions', created[0]!), 'utf8')).toContain("down_revision = '2b3c4d5e6f7a'");
+    const after = run(['check', '--no-cache', '--format', 'json'], dir);
+    expect(JSON.parse(after.stdout)).toEqual([]);
+  });
+});
+
 describe('check --jobs', () => {
   it('the ORM queries extracted on worker threads give the report one thread gives; a bad count is a usage error', () => {
     const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));

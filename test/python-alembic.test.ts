@@ -129,6 +129,22 @@ describe('spellings', () => {
       ],
     },
     {
+      name: 'sa.text() columns are read as PostgreSQL reads an index element; what is not one element stays an expression',
+      body: "    op.create_index('ix_f', 't', ['a', sa.text('routing_priority DESC NULLS LAST'), sa.text('lower(email) text_pattern_ops'), sa.text('b) WHERE (true'), sa.text('c, d')])",
+      expect: [
+        {
+          kind: 'create-index',
+          columns: [
+            col('a'),
+            { column: 'routing_priority', direction: 'desc', nulls: 'last' },
+            { expression: 'lower(email)', direction: 'default', nulls: 'default', opclass: 'text_pattern_ops' },
+            { expression: 'b) WHERE (true', direction: 'default', nulls: 'default' },
+            { expression: 'c, d', direction: 'default', nulls: 'default' },
+          ],
+        },
+      ],
+    },
+    {
       name: 'an f-string SQL is unanalyzable (other)',
       body: "    table = 't'\n    op.execute(f'CREATE INDEX ix ON {table} (x)')",
       expect: [{ kind: 'other', statement: 'op.execute' }],

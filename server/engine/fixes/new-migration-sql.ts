@@ -28,7 +28,8 @@ export interface SqlChangeContext {
 
 // ---------------------------------------------------------------- statements
 
-function keyColumnText(c: IndexKeyColumn): string {
+/** One key column as SQL: `routing_priority DESC`, `(lower(email)) text_pattern_ops`. */
+export function keyColumnText(c: IndexKeyColumn): string {
   let text = c.column !== undefined ? quoteIdent(c.column) : `(${c.expression ?? ''})`;
   if (c.collation) text += ` COLLATE ${quoteIdent(c.collation)}`;
   if (c.opclass) text += ` ${c.opclass}`;

@@ -1,7 +1,8 @@
 // Fixes for the query-fit rules. An index that already shipped is never edited in place (that changes
 // nothing in a database that already ran the migration): the fix is a new migration that creates the
 // corrected index concurrently and drops the wrong one (Django: new-migration-django.ts, which also
-// updates the model's `Meta.indexes`; SQL runners: new-migration-sql.ts). An index whose migration is not
+// updates the model's `Meta.indexes`; Alembic: new-migration-alembic.ts, a new revision; SQL runners:
+// new-migration-sql.ts). An index whose migration is not
 // committed yet (`FixSources.uncommitted`), or a model index no migration has yet, is also offered an
 // edit in place.
 //
@@ -16,6 +17,7 @@ import { withLineEndings } from '../python/fix-edits.js';
 import type { IndexDef } from '../query/types.js';
 import type { FixSources, ProjectKnowledge } from '../schema/types.js';
 import { SQL_RUNNERS, type Fix, type FixSafety, type ProjectContext, type Runner, type SqlRunner } from '../types.js';
+import { alembicNewMigrationFix } from './new-migration-alembic.js';
 import { djangoInPlaceFix, djangoNewMigrationFix, type DjangoChangeContext } from './new-migration-django.js';
 import { sqlIndexName } from './new-migration-names.js';
 import { sourceFile, type IndexChange } from './new-migration-shared.js';
@@ -36,7 +38,7 @@ export interface IndexChangeOptions {
 
 const isSqlRunner = (r: Runner | undefined): r is SqlRunner => !!r && (SQL_RUNNERS as readonly string[]).includes(r);
 
-type Framework = { kind: 'django' } | { kind: 'sql'; anchor: { path: string; runner: SqlRunner } };
+type Framework = { kind: 'django' } | { kind: 'alembic'; anchor: string } | { kind: 'sql'; anchor: { path: string; runner: SqlRunner } };
 
 function runnerOf(sources: FixSources, path: string | undefined): Runner | undefined {
   return path === undefined ? undefined : sourceFile(sources, path)?.runner;
@@ -50,6 +52,7 @@ function frameworkOf(ctx: QueryFitFixContext, sources: FixSources, change: Index
     if (origin.source === 'model') return { kind: 'django' };
     const runner = runnerOf(sources, origin.file);
     if (runner === 'django') return { kind: 'django' };
+    if (runner === 'alembic') return { kind: 'alembic', anchor: origin.file };
     return isSqlRunner(runner) ? { kind: 'sql', anchor: { path: origin.file, runner } } : undefined;
   }
   const table = ctx.knowledge.schema.tables.get(change.next.table.toLowerCase());
@@ -57,6 +60,7 @@ function frameworkOf(ctx: QueryFitFixContext, sources: FixSources, change: Index
   if (table.model || runnerOf(sources, table.origin?.file) === 'django') return { kind: 'django' };
   for (const path of [table.origin?.file, ...table.indexes.map((i) => (i.origin?.source === 'migration' ? i.origin.file : undefined))]) {
     const runner = runnerOf(sources, path);
+    if (runner === 'alembic') return { kind: 'alembic', anchor: path! };
     if (isSqlRunner(runner)) return { kind: 'sql', anchor: { path: path!, runner } };
   }
   return undefined;
@@ -95,6 +99,9 @@ export function indexChangeFixes(ctx: QueryFitFixContext, change: IndexChange, o
     const d: DjangoChangeContext = { project: ctx.project, sources, taken };
     if (change.kind !== 'add' && !shipped) fixes.push(djangoInPlaceFix(d, change, inPlaceSafety));
     if (change.kind === 'add' || change.old.origin?.source === 'migration') fixes.push(djangoNewMigrationFix(d, change));
+  } else if (framework.kind === 'alembic') {
+    const name = change.kind === 'drop' ? undefined : sqlIndexName(change.next.table, change.next.columns, taken);
+    fixes.push(alembicNewMigrationFix({ project: ctx.project, sources, anchor: framework.anchor, ...(name ? { name } : {}) }, change));
   } else {
     if (change.kind !== 'add' && !shipped) {
       const text = sourceFile(sources, framework.anchor.path)?.text;

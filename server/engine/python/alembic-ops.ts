@@ -9,6 +9,7 @@
 // `sa.UniqueConstraint`, `sa.Index` inside it; execute(sql) → the SQL's operations; other `op.*` → other.
 import type { IndexColumn, Operation, Span } from '../types.js';
 import { emit, emitOther, opBase, type EmitContext as Ctx } from './emit.js';
+import { analyzeSqlText } from '../sql/statements.js';
 import { analyzeSqlValue } from './embedded-sql.js';
 import type { PythonCallSite } from './model.js';
 import { argument, asBool, asItems, asString, asText, kwarg, type PyCall, type PyValue } from './values.js';
@@ -73,10 +74,24 @@ function indexColumn(v: PyValue, ctx: Ctx, opclasses: Record<string, string>): I
   }
   const plain = inner.type === 'str' ? inner.str.value : inner.type === 'call' && ['column', 'literal_column'].includes(inner.call.name) ? asText(inner.call.args[0]) : undefined;
   if (plain !== undefined && /^[A-Za-z_][\w$]*$/.test(plain)) col.column = plain;
-  else col.expression = sqlOf(inner, ctx);
+  else {
+    // `sa.text('routing_priority DESC')`: SQL rendered into the column list as written, so it is read as
+    // PostgreSQL reads an index element (column or expression, COLLATE, opclass, direction, NULLS).
+    const element = inner.type === 'call' && inner.call.name === 'text' && col.direction === 'default' ? sqlElement(asText(inner.call.args[0])) : undefined;
+    if (element) return element;
+    col.expression = sqlOf(inner, ctx);
+  }
   const opclass = col.column ? opclasses[col.column] : undefined;
   if (opclass) col.opclass = opclass;
   return col;
+}
+
+/** One index element written as SQL, as PostgreSQL's parser reads it; undefined when it is not one. */
+function sqlElement(text: string | undefined): IndexColumn | undefined {
+  if (!text?.trim()) return undefined;
+  const ops = analyzeSqlText(`CREATE INDEX idxlint_element ON idxlint_table (${text});`).operations;
+  const op = ops.length === 1 ? ops[0] : undefined;
+  return op?.kind === 'create-index' && op.columns.length === 1 && op.where === undefined && !op.include.length ? op.columns[0] : undefined;
 }
 
 function dictOfStrings(v: PyValue | undefined): Record<string, string> {
