@@ -377,6 +377,57 @@ describe('a queryset in a local variable', () => {
   });
 });
 
+describe('a query helper of the same module', () => {
+  it('a module-level function returning one queryset: each call refines that queryset, directly or through a variable', () => {
+    const { rows } = run(`
+      def team_of(c):
+          return Member.objects.filter(customer=c, active=True)
+
+
+      def newest(c):
+          return team_of(c).order_by("-joined").first()
+
+
+      def owners(c):
+          qs = team_of(c)
+          qs = qs.filter(role=ROLE)
+          return qs.count()
+    `);
+    expect(rows).toEqual([
+      // The helper's own queryset is returned to whoever calls it: a use of its own.
+      { at: '9:12', table: 'app_member', where: 'active AND customer_id = c', order: 'joined DESC' },
+      { at: '13:12', table: 'app_member', where: 'active AND customer_id = c', order: 'joined DESC', limit: 1 },
+      { at: '19:12', table: 'app_member', where: "active AND customer_id = c AND role = 'owner'" },
+    ]);
+  });
+
+  it('not followed: a function with two querysets to return, a method, a helper of another module', () => {
+    const { rows } = run(
+      `
+      from app.selectors import imported_team
+
+
+      def either(c, old):
+          if old:
+              return Member.objects.filter(customer=c)
+          return Member.objects.filter(customer=c, active=True)
+
+
+      class Service:
+          def team(self, c):
+              return Member.objects.filter(customer=c)
+
+
+      def use(c):
+          return either(c, False).count(), Service().team(c).count(), imported_team(c).count()
+    `,
+      { 'app/selectors.py': 'from app.models import Member\n\n\ndef imported_team(c):\n    return Member.objects.filter(customer=c)\n' },
+    );
+    expect(rows.filter((r) => r.at.startsWith('2')).map((r) => r.at)).toEqual([]);
+    expect(rows.map((r) => r.at)).toEqual(['app/selectors.py:5:12', '13:16', '14:12', '19:16']);
+  });
+});
+
 describe('what is skipped, and why', () => {
   it.each([
     ['union', 'list(Event.objects.filter(kind="a").union(Event.objects.filter(kind="b")))', '`union()` combines querysets: each part would need its own pattern'],

@@ -48,6 +48,7 @@ const EXPECTED: (Row & { why: string })[] = [
   { why: 'an unfiltered queryset returned as is', at: 'orders/services.py:79:12', table: 'sales_order', where: '' },
   { why: 'a class-level queryset (a view)', at: 'orders/services.py:83:16', table: 'sales_order', where: "status = 'open'" },
   { why: 'seed: AlertRule evaluation query', at: 'upstream/alerts/services.py:6:12', table: 'upstream_alertrule', where: 'customer_id = customer AND enabled', order: 'routing_priority DESC' },
+  { why: 'seed: the evaluation helper iterated by its caller in the same module', at: 'upstream/alerts/services.py:13:17', table: 'upstream_alertrule', where: 'customer_id = customer AND enabled', order: 'routing_priority DESC' },
   { why: 'seed: UserProfile permission query', at: 'upstream/api/permissions.py:10:12', table: 'upstream_userprofile', where: "customer_id = customer AND role = 'owner'" },
 ];
 

@@ -12,7 +12,10 @@
 // its function in source order: `qs = X.objects.filter(a=1)` … `qs = qs.filter(b=2)` …
 // `qs.order_by('-c').first()` is one pattern at the final call; `for r in qs`, `return qs`, `len(qs)`,
 // passing `qs` on are uses too. Branches are not told apart: refinements in an `if` apply to later uses
-// as if the branch ran.
+// as if the branch ran. A module-level function that returns one queryset is a query helper: its calls in
+// the same module (`active_rules(c).order_by('-priority').first()`, `for r in active_rules(c)`) are
+// chains on that queryset. Helpers of other modules are not followed: a file's patterns depend on the
+// file and the model registry only, which is what the cache and the worker threads rely on.
 import type { ParsedPython, PyNode } from '../python/parser.js';
 import type { QueryPattern, SkippedQuery } from '../query/types.js';
 import type { SourceFile, Span } from '../types.js';
@@ -104,6 +107,8 @@ interface Event {
   /** rebind: the assignment (by start offset; -1: a loop variable, always a new value). */
   assignment?: number;
   operator?: string;
+  /** chain: the value of a `return` statement. */
+  returned?: boolean;
 }
 
 interface Target {
@@ -114,6 +119,8 @@ interface Target {
 
 interface Scope {
   fn?: { start: number; end: number };
+  /** The function's name, when it is defined at module level (a query helper candidate). */
+  fnName?: string;
   info: ScopeInfo;
   chains: Event[];
 }
@@ -123,6 +130,13 @@ interface Flow {
   assignedBy: Map<string, number>;
 }
 
+/** The expression at `path[top]` is what a `return` statement returns (through parentheses). */
+function isReturned(path: Level[], top: number): boolean {
+  let m = top;
+  while (m > 0 && path[m - 1]!.type === 'parenthesized_expression') m--;
+  return path[m - 1]?.type === 'return_statement';
+}
+
 const PARAMETER_TYPES = new Set(['parameters', 'lambda_parameters', 'default_parameter', 'typed_parameter', 'typed_default_parameter', 'list_splat_pattern', 'dictionary_splat_pattern']);
 
 class FileExtractor {
@@ -130,6 +144,10 @@ class FileExtractor {
   private readonly env: ValueEnv;
   private readonly text: string;
   private readonly seen = new Set<string>();
+  /** Module-level functions that return one queryset (undefined: more than one `return` of a queryset). */
+  private readonly helpers = new Map<string, QsState | undefined>();
+  /** Helpers are learnt in the first pass only (their callers are read in the second). */
+  private learning = true;
 
   constructor(
     private readonly src: ParsedSource,
@@ -160,6 +178,7 @@ class FileExtractor {
       const scopes = new Map<number, Scope>();
       for (const hit of hits) this.hit(hit, locator, scopes);
       for (const scope of scopes.values()) this.runScope(scope, locator);
+      this.helperCalls(locator);
     } finally {
       locator.dispose();
     }
@@ -203,6 +222,7 @@ class FileExtractor {
     const event: Event = { at: level.start, kind: 'chain', node: locator.nodeAt(top) };
     const target = this.assignmentTarget(path, top);
     if (target) event.target = target;
+    if (isReturned(path, top)) event.returned = true;
     const scopeKey = fnDepth >= 0 ? path[fnDepth]!.start : -1 - (classDepth >= 0 ? path[classDepth]!.start : 0);
     let scope = scopes.get(scopeKey);
     if (!scope) {
@@ -212,10 +232,37 @@ class FileExtractor {
         if (name) info.className = this.parsed.textOf(name);
       }
       scope = { info, chains: [] };
-      if (fnDepth >= 0) scope.fn = { start: path[fnDepth]!.start, end: path[fnDepth]!.end };
+      if (fnDepth >= 0) {
+        scope.fn = { start: path[fnDepth]!.start, end: path[fnDepth]!.end };
+        const topLevel = classDepth < 0 && !path.slice(0, fnDepth).some((l) => l.type === 'function_definition');
+        const name = topLevel ? locator.nodeAt(fnDepth).childForFieldName('name') : null;
+        if (name) scope.fnName = this.parsed.textOf(name);
+      }
       scopes.set(scopeKey, scope);
     }
     scope.chains.push(event);
+  }
+
+  /**
+   * Second pass: calls of the module's query helpers (`def active_rules(c): return Rule.objects.filter(…)`)
+   * anywhere in the file, read as chains on the queryset the helper returns. A helper of another module is
+   * not followed (its file may be extracted apart, and cached apart).
+   */
+  private helperCalls(locator: PathLocator): void {
+    const names = [...this.helpers].filter(([, state]) => state).map(([name]) => name);
+    if (!names.length) return;
+    this.learning = false;
+    const scopes = new Map<number, Scope>();
+    const re = new RegExp(`(?<![\\w.])(${names.join('|')})[ \\t]*\\(`, 'g');
+    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
+      const name = m[1]!;
+      const path = locator.identifierPath(m.index, m.index + name.length);
+      if (!path) continue;
+      const n = path.length - 1;
+      if (path[n - 1]?.type !== 'call' || path[n]!.field !== 'function') continue;
+      this.addChain(path, chainTopIndex(path, n - 1), locator, scopes);
+    }
+    for (const scope of scopes.values()) this.runScope(scope, locator);
   }
 
   /** `name = <path[top]>` (through parentheses; also `name: T = …` and `(name := …)`). */
@@ -265,7 +312,7 @@ class FileExtractor {
           flow.locals.delete(e.name!);
           flow.assignedBy.delete(e.name!);
         }
-      } else this.chain(e, flow, scope.info);
+      } else this.chain(e, flow, scope.info, scope.fnName);
     }
   }
 
@@ -303,16 +350,21 @@ class FileExtractor {
       const event: Event = { at: level.start, kind: 'chain', node: locator.nodeAt(top) };
       const target = this.assignmentTarget(path, top);
       if (target) event.target = target;
+      if (isReturned(path, top)) event.returned = true;
       out.push(event);
     }
     return out;
   }
 
-  private chain(e: Event, flow: Flow | undefined, info: ScopeInfo): void {
+  private chain(e: Event, flow: Flow | undefined, info: ScopeInfo, fnName?: string): void {
     const top = e.node!;
     const chain = readChain(top, this.parsed, this.src.ev);
     let outcome: Outcome;
-    if (chain.base.kind === 'name' && SHORTCUTS.has(chain.base.name) && chain.ops[0]?.kind === 'call') {
+    const helper = chain.base.kind === 'name' && !flow?.locals.has(chain.base.name) && chain.ops[0]?.kind === 'call' ? this.helpers.get(chain.base.name) : undefined;
+    if (helper) {
+      // `active_rules(customer).order_by(…)`: the queryset the module's helper returns, refined here.
+      outcome = this.interp.run(helper, chain.ops, 1, this.env);
+    } else if (chain.base.kind === 'name' && SHORTCUTS.has(chain.base.name) && chain.ops[0]?.kind === 'call') {
       const state = shortcutModel(chain, flow?.locals, this.env, this.interp);
       if (!state) return;
       outcome = this.interp.shortcut(state, chain.ops[0], this.env, chain.base.name.includes('list'));
@@ -325,6 +377,9 @@ class FileExtractor {
         return;
       }
       outcome = this.interp.run(source.state, chain.ops, source.from, this.env);
+    }
+    if (outcome.kind === 'queryset' && e.returned && fnName && this.learning) {
+      this.helpers.set(fnName, this.helpers.has(fnName) ? undefined : outcome.state);
     }
     switch (outcome.kind) {
       case 'queryset':
