@@ -5,10 +5,8 @@ import { ALL_RULES, RULE_IDS } from '../../rules/index.js';
 import { ConfigError } from '../engine/config.js';
 import { renderRuleDoc, writeRuleDocs } from '../engine/docs.js';
 import { isRunner } from '../engine/config.js';
-import { initEngine } from '../engine/index.js';
-import { defaultOrm } from '../engine/schema/orm.js';
-import { isOrmWorker, ormWorkerStats, runOrmWorker } from '../engine/schema/orm-workers.js';
-import { extractChunk } from '../engine/schema/query-patterns.js';
+import { runOrmWorkerThread } from '../engine/schema/orm-worker-entry.js';
+import { isOrmWorker, ormWorkerStats } from '../engine/schema/orm-workers.js';
 import { runCheck, type CheckOptions } from './check.js';
 
 const VERSION = '0.1.0';
@@ -208,8 +206,5 @@ if (process.env.IDXLINT_STATS && !isOrmWorker()) {
   process.on('exit', () => process.stderr.write(`IDXLINT_STATS maxRssKb=${process.resourceUsage().maxRSS} ormWorkers=${ormWorkerStats.started}\n`));
 }
 
-if (isOrmWorker()) runOrmWorker(async (registryFiles, batch, owned) => {
-  await initEngine();
-  return extractChunk(defaultOrm(), registryFiles, batch, owned);
-});
+if (isOrmWorker()) runOrmWorkerThread();
 else void main();
