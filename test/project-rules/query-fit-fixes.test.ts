@@ -413,6 +413,45 @@ def downgrade():
     await applyAndRelint(dir, finding, finding.fixes[0]!, 'index-column-order-mismatch');
   });
 
+  it('not committed yet: the create_index call is rewritten in place (safe), keeping its name and flags; the new revision stays on offer', async () => {
+    const dir = alembicProject(SWAPPED_ALEMBIC, TEAM_QUERIES, { vendors: ['postgresql'] });
+    const revision = 'alembic/versions/2b3c4d5e6f7a_indexes.py';
+    const { finding, fixes } = await fixesOf(dir, 'index-column-order-mismatch', [revision]);
+    expect(fixes.map((f) => [f.safety, f.title])).toEqual([
+      ['safe', 'Change `userprofile_customer_role_idx` in place to (customer_id, role) (2b3c4d5e6f7a_indexes.py is not committed yet)'],
+      ['unsafe', expect.stringMatching(/in a new revision \([0-9a-f]{12}_fix_userprofile_customer_role_idx\.py\)$/)],
+    ]);
+    await applyAndRelint(dir, finding, finding.fixes[0]!, 'index-column-order-mismatch');
+    expect(read(dir, revision)).toContain(
+      "    with op.get_context().autocommit_block():\n        op.create_index('userprofile_customer_role_idx', 'upstream_userprofile', ['customer_id', 'role'], unique=False, postgresql_concurrently=True, if_not_exists=True)\n",
+    );
+  });
+
+  it('not committed yet, redundant: the call removed from its revision, or `pass` when it was alone in its block', async () => {
+    const composite = "        op.create_index('userprofile_customer_role_idx', 'upstream_userprofile', ['customer_id', 'role'], postgresql_concurrently=True, if_not_exists=True)";
+    const prefix = "        op.create_index('userprofile_customer_idx', 'upstream_userprofile', ['customer_id'], postgresql_concurrently=True, if_not_exists=True)";
+    const revision = 'alembic/versions/2b3c4d5e6f7a_indexes.py';
+    const together = alembicProject(`${composite}\n${prefix}`, TEAM_QUERIES, { vendors: ['postgresql'] });
+    const first = await fixesOf(together, 'redundant-index', [revision]);
+    expect(first.fixes[0]).toMatchObject({ safety: 'safe', title: 'Remove `userprofile_customer_idx` from 2b3c4d5e6f7a_indexes.py (not committed yet)' });
+    applyFix(together, first.finding, first.finding.fixes[0]!);
+    expect(read(together, revision)).toContain(`with op.get_context().autocommit_block():\n${composite}\n\n\ndef downgrade`);
+
+    const alone = alembicProject(composite, TEAM_QUERIES, { vendors: ['postgresql'] });
+    writeFileSync(
+      join(alone, 'alembic/versions/3c4d5e6f7a8b_prefix.py'),
+      `from alembic import op\n\nrevision = '3c4d5e6f7a8b'\ndown_revision = '2b3c4d5e6f7a'\n\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n${prefix}\n\n\ndef downgrade():\n    pass\n`,
+    );
+    const second = await fixesOf(alone, 'redundant-index', ['alembic/versions/3c4d5e6f7a8b_prefix.py']);
+    applyFix(alone, second.finding, second.finding.fixes[0]!);
+    const after = read(alone, 'alembic/versions/3c4d5e6f7a8b_prefix.py');
+    expect(after).toContain('    with op.get_context().autocommit_block():\n        pass\n');
+    const parsed = parsePython(after);
+    expect(parsed.syntaxErrors).toEqual([]);
+    parsed.dispose();
+    expect((await lintFolder(alone)).findings.filter((f) => f.rule === 'redundant-index')).toEqual([]);
+  });
+
   it('two heads: the new revision merges them', async () => {
     const dir = alembicProject(SWAPPED_ALEMBIC, TEAM_QUERIES, { vendors: ['postgresql'] });
     writeFileSync(

@@ -9,6 +9,10 @@
 // column list as written; a predicate is `postgresql_where=` and, when the project also runs on SQLite,
 // `sqlite_where=` (each dialect reads only its own).
 //
+// A revision that is not committed yet is also offered an edit in place: its `op.create_index(…)` call
+// rewritten with the corrected key (same name, same flags), or removed (`pass` when it was the only
+// statement of its block).
+//
 // The revision id is 12 hex digits, as Alembic's `uuid4().hex[-12:]`, but derived from the change and
 // the heads, so the same finding offers the same file. `if_not_exists=` / `if_exists=` need Alembic ≥ 1.12
 // (the Alembic fixes of the migration rules use them too).
@@ -21,7 +25,8 @@ import { pyString } from '../python/fix-edits.js';
 import { pythonSource } from '../python/source.js';
 import type { IndexKeyColumn } from '../query/types.js';
 import type { FixSources } from '../schema/types.js';
-import type { Fix, ProjectContext } from '../types.js';
+import { parsePython, type PyNode } from '../python/parser.js';
+import type { CreateIndexOp, Fix, ProjectContext, Span, TextEdit } from '../types.js';
 import { fileName, folderOf, indexText, type IndexChange, type IndexShape } from './new-migration-shared.js';
 import { keyColumnText } from './new-migration-sql.js';
 
@@ -243,4 +248,67 @@ export function alembicNewMigrationFix(ctx: AlembicChangeContext, change: IndexC
         ? `Drop \`${old!.name}\`${how} in a new revision (${file})`
         : `Create \`${next!.name}\` ${indexText(next!)}${how}, then drop \`${old!.name}\`, in a new revision (${file})`;
   return { title, safety: 'unsafe', edits: [], createFiles: [{ path, text }] };
+}
+
+// ---------------------------------------------------------------- in place
+
+/** The statement holding the call at `span` removed; `pass` in its place when the block would be left empty. */
+function removeStatement(text: string, span: Span): TextEdit | undefined {
+  const parsed = parsePython(text);
+  try {
+    // Down from the module to the innermost statement holding the call (offsets are UTF-16, as `span`).
+    let node: PyNode | undefined;
+    let block: PyNode | undefined;
+    let at: PyNode = parsed.root;
+    for (;;) {
+      const inner = at.namedChildren.find((c) => c && parsed.span(c).start <= span.start && span.end <= parsed.span(c).end);
+      if (!inner) break;
+      if (inner.type === 'expression_statement') {
+        node = inner;
+        block = at;
+      }
+      at = inner;
+    }
+    if (!node || !block) return undefined;
+    const statement = parsed.span(node);
+    const siblings = block.namedChildren.filter((c) => c && c.type !== 'comment');
+    if (siblings.length === 1) return { start: statement.start, end: statement.end, newText: 'pass' };
+    let start = statement.start;
+    while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+    let end = statement.end;
+    while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+    if (text[end] === '\r') end++;
+    if (text[end] === '\n') end++;
+    return { start, end, newText: '' };
+  } finally {
+    parsed.dispose();
+  }
+}
+
+/** The index's own `op.create_index(…)` rewritten (replace) or removed (drop), in its revision that has not shipped yet. */
+export function alembicInPlaceFix(ctx: { project: ProjectContext; sources: FixSources }, change: Exclude<IndexChange, { kind: 'add' }>, safety: Fix['safety']): Fix | undefined {
+  const { old } = change;
+  const file = old.origin!.file;
+  const text = ctx.sources.migrations.find((m) => m.path === file)?.text;
+  if (text === undefined) return undefined;
+  const migration = parseAlembicMigration({ path: file, text }, { vendors: ctx.project.vendors });
+  const op = migration.operations.find((o): o is CreateIndexOp => o.kind === 'create-index' && o.span.start === old.origin!.span.start);
+  if (!op?.name || migration.syntaxErrors.length) return undefined;
+  if (change.kind === 'drop') {
+    const edit = removeStatement(text, op.span);
+    return edit && { title: `Remove \`${op.name}\` from ${fileName(file)} (not committed yet)`, safety, edits: [{ ...edit, file }] };
+  }
+  const q: Quote = pythonSource(text).quote;
+  const mode: Mode = { concurrently: op.concurrent, sqlite: ctx.project.vendors.includes('sqlite') };
+  let call = createIndexCall({ ...change.next, name: op.name, ...(op.schema ? { schema: op.schema } : {}) }, { ...mode, concurrently: false }, q);
+  // The flags the call had (a call outside an autocommit block stays outside it).
+  const flags = [...(op.concurrent ? ['postgresql_concurrently=True'] : []), ...(op.ifNotExists ? ['if_not_exists=True'] : [])];
+  if (flags.length) call = `${call.slice(0, -1)}, ${flags.join(', ')})`;
+  const opName = pythonInfo(migration)?.alembic?.opName ?? 'op';
+  if (opName !== 'op') call = `${opName}${call.slice(2)}`;
+  return {
+    title: `Change \`${op.name}\` in place to ${indexText(change.next)} (${fileName(file)} is not committed yet)`,
+    safety,
+    edits: [{ file, start: op.span.start, end: op.span.end, newText: call }],
+  };
 }

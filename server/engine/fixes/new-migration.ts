@@ -17,7 +17,7 @@ import { withLineEndings } from '../python/fix-edits.js';
 import type { IndexDef } from '../query/types.js';
 import type { FixSources, ProjectKnowledge } from '../schema/types.js';
 import { SQL_RUNNERS, type Fix, type FixSafety, type ProjectContext, type Runner, type SqlRunner } from '../types.js';
-import { alembicNewMigrationFix } from './new-migration-alembic.js';
+import { alembicInPlaceFix, alembicNewMigrationFix } from './new-migration-alembic.js';
 import { djangoInPlaceFix, djangoNewMigrationFix, type DjangoChangeContext } from './new-migration-django.js';
 import { sqlIndexName } from './new-migration-names.js';
 import { sourceFile, type IndexChange } from './new-migration-shared.js';
@@ -100,6 +100,7 @@ export function indexChangeFixes(ctx: QueryFitFixContext, change: IndexChange, o
     if (change.kind !== 'add' && !shipped) fixes.push(djangoInPlaceFix(d, change, inPlaceSafety));
     if (change.kind === 'add' || change.old.origin?.source === 'migration') fixes.push(djangoNewMigrationFix(d, change));
   } else if (framework.kind === 'alembic') {
+    if (change.kind !== 'add' && !shipped) fixes.push(alembicInPlaceFix({ project: ctx.project, sources }, change, inPlaceSafety));
     const name = change.kind === 'drop' ? undefined : sqlIndexName(change.next.table, change.next.columns, taken);
     fixes.push(alembicNewMigrationFix({ project: ctx.project, sources, anchor: framework.anchor, ...(name ? { name } : {}) }, change));
   } else {
