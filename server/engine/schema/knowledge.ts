@@ -171,7 +171,7 @@ function migrationRecords(options: KnowledgeOptions, { keys, runners }: Migratio
   let parsingProject: ProjectContext | undefined;
   const parsing = (): ProjectContext => {
     const django = options.migrations.filter((_, i) => runners[i] === 'django');
-    parsingProject ??= project.django || django.length === 0 ? project : { ...project, django: collectDjangoModelState(django, { vendors: project.vendors }) };
+    parsingProject ??= project.django || django.length === 0 ? project : { ...project, django: collectDjangoModelState(django, { vendors: project.vendors, keepMigrations: true }) };
     return parsingProject;
   };
   return options.migrations.map((file, i) =>
