@@ -240,6 +240,15 @@ describe('the project rules\' cache', () => {
     const stored = join(dir, '.idxlint-cache', 'project.json');
     writeFileSync(stored, readFileSync(stored, 'utf8').replace('the columns of', 'STORED: the columns of'));
     expect(orderFindings(run(['check', '--format', 'json'], dir).stdout)[0]!.message).toMatch(/^STORED: /);
+    // Another build of the engine under the same version number does not read what this one stored.
+    const rebuilt = join(ROOT, 'dist', `cli-rebuilt-${process.pid}.js`);
+    writeFileSync(rebuilt, `${readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8')}\n// another build\n`);
+    try {
+      const other = spawnSync(process.execPath, [rebuilt, 'check', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+      expect(orderFindings(other.stdout)[0]!.message).not.toMatch(/^STORED: /);
+    } finally {
+      rmSync(rebuilt, { force: true });
+    }
 
     // The models module the fix edits: one line more above the index moves the edit.
     const models = join(dir, 'upstream', 'models.py');

@@ -7,6 +7,7 @@ import { loadConfig } from '../engine/config.js';
 import { DirectoryCache, discoverMigrations } from '../engine/discover.js';
 import { changedSince } from '../engine/git.js';
 import { buildProjectContext, fixFile, initEngine, lintFile, readSourceFile, runnerFor } from '../engine/index.js';
+import { cacheVersion } from '../engine/cache-version.js';
 import { LintCache, ProjectLintCache } from '../engine/lint-cache.js';
 import { hashOf } from '../engine/schema/cache.js';
 import type { OrmParallelism } from '../engine/schema/orm-workers.js';
@@ -108,7 +109,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
   const lintCache =
     options.fix || options.cache === false
       ? undefined
-      : LintCache.open(config.root, files, LintCache.baseKey(options.version, light, options.only), (f) => runnerFor(f, { project: light, cache }).runner);
+      : LintCache.open(config.root, files, LintCache.baseKey(cacheVersion(), light, options.only), (f) => runnerFor(f, { project: light, cache }).runner);
   const allCached = !!lintCache?.allCached(checked.filter((r) => r.ok).map((r) => r.file.path));
   const project = allCached ? light : buildProjectContext(config, files, vendors, cache);
   const fileOptions = { project, only: options.only, cache };
@@ -162,7 +163,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
     // with nothing changed reads them back, and does not read the Python modules the fixes would edit.
     const fixList = await listFixSources({ config, project, migrations, uncommitted: changed ?? [], cache });
     const projectCache = options.fix || options.cache === false ? undefined : ProjectLintCache.open(config.root);
-    const projectKey = hashOf(LintCache.baseKey(options.version, project, options.only), knowledgeKey, fixSourcesKey(fixList));
+    const projectKey = hashOf(LintCache.baseKey(cacheVersion(), project, options.only), knowledgeKey, fixSourcesKey(fixList));
     let allProjectFindings = projectCache?.get(projectKey);
     if (!allProjectFindings) {
       knowledge.fixSources = readFixSources(fixList, models);

@@ -3,7 +3,6 @@
 // files (unsaved buffers through overlay.ts), the persistent cache, then `lintProject`.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { version as IDXLINT_VERSION } from '../../package.json';
 import { PROJECT_RULES } from '../../rules/project-rules.js';
 import { DirectoryCache, discoverMigrations } from '../engine/discover.js';
 import { fileSuppressions } from '../engine/file-suppressions.js';
@@ -11,6 +10,7 @@ import { parseMigration, readSourceFile } from '../engine/index.js';
 import { lintProject } from '../engine/project-lint.js';
 import { KnowledgeCache } from '../engine/schema/cache.js';
 import { collectFixSources } from '../engine/fixes/new-migration-sources.js';
+import { cacheVersion } from '../engine/cache-version.js';
 import { buildProjectKnowledgeReport } from '../engine/schema/knowledge.js';
 import { findQueryFiles } from '../engine/schema/query-files.js';
 import type { ProjectKnowledge } from '../engine/schema/types.js';
@@ -63,13 +63,13 @@ export async function buildRootKnowledge(input: BuildInput): Promise<RootKnowled
   const texts = new Map(migrations.map((m) => [m.path, m.text]));
   const parsed = (path: string) => (texts.has(path) ? input.parsed(path, texts.get(path)!) : undefined);
   const overlays = await queryOverlays(input, root, paths, directories);
-  const cache = KnowledgeCache.open(root, IDXLINT_VERSION);
+  const cache = KnowledgeCache.open(root, cacheVersion());
   const { knowledge, stats } = await buildProjectKnowledgeReport({
     config,
     migrations,
     project,
     parsed,
-    version: IDXLINT_VERSION,
+    version: cacheVersion(),
     ...(overlays.size ? { cache: overlaidCache(cache, overlays), orm: overlaidOrm(overlays) } : { cache }),
   });
   overlaySqlPatterns(knowledge, overlays);

@@ -10,7 +10,7 @@
 // the configuration root), else the defaults of query-files.ts. `queriesComplete` is true only when
 // `queries.include` is configured: only then is "no query uses this index" evidence.
 import { resolve } from 'node:path';
-import { version as IDXLINT_VERSION } from '../../../package.json';
+import { cacheVersion } from '../cache-version.js';
 import { DirectoryCache } from '../discover.js';
 import { parseMigration, runnerFor } from '../index.js';
 import { appLabelFromPath, migrationNameFromPath } from '../python/django-names.js';
@@ -42,7 +42,7 @@ export interface KnowledgeOptions {
   parsed?: (path: string) => Migration | undefined;
   /** Default: the persistent cache under `<root>/.idxlint-cache/`; `false`: none. */
   cache?: KnowledgeCache | false;
-  /** Part of every cache key (default: idxlint's version). */
+  /** Part of every cache key (default: `cacheVersion()`, idxlint's version and build). */
   version?: string;
   /** Extract ORM queries on several threads (orm-workers.ts) when the batch is large; only with the default ORM. */
   parallel?: OrmParallelism;
@@ -77,7 +77,7 @@ export async function buildProjectKnowledgeReport(options: KnowledgeOptions): Pr
   const started = performance.now();
   const { config } = options;
   const root = resolve(options.root ?? config.root);
-  const version = options.version ?? IDXLINT_VERSION;
+  const version = options.version ?? cacheVersion();
   const cache = options.cache === false ? KnowledgeCache.memory(version) : (options.cache ?? KnowledgeCache.open(root, version));
   const orm = options.orm === undefined ? defaultOrm() : (options.orm ?? undefined);
 
