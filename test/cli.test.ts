@@ -315,10 +315,39 @@ describe('check --fix on an Alembic project', () => {
   });
 });
 
+describe('query helpers of other modules', () => {
+  it('explain reads a call of an imported helper as the helper’s queryset refined; a changed helper is read again while its caller’s cached patterns are not reused', () => {
+    const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));
+    rmSync(join(dir, '.idxlint-cache'), { recursive: true, force: true });
+    writeFileSync(join(dir, 'upstream', 'selectors.py'), 'from upstream.models import UserProfile\n\n\ndef team(customer):\n    return UserProfile.objects.filter(customer=customer)\n');
+    writeFileSync(join(dir, 'upstream', 'team_views.py'), 'from upstream.selectors import team\n\n\ndef owners(customer):\n    return team(customer).filter(role="owner").count()\n');
+    const where = () => {
+      const r = run(['explain', 'upstream/team_views.py:5', '--format', 'json'], dir);
+      expect(r.stderr).toBe('');
+      return (JSON.parse(r.stdout) as { query: string }[])[0]!.query;
+    };
+    expect(where()).toBe("upstream_userprofile WHERE customer_id = ? AND role = 'owner'");
+    // Only the helper's module changes (the caller's file, and so its own cache key, does not).
+    writeFileSync(join(dir, 'upstream', 'selectors.py'), 'from upstream.models import UserProfile\n\n\ndef team(customer):\n    return UserProfile.objects.filter(customer=customer).order_by("-id")\n');
+    expect(where()).toBe("upstream_userprofile WHERE customer_id = ? AND role = 'owner'");
+    writeFileSync(join(dir, 'upstream', 'selectors.py'), 'from upstream.models import UserProfile\n\n\ndef team(customer):\n    return UserProfile.objects.filter(customer=customer, email__isnull=False)\n');
+    expect(where()).toBe("upstream_userprofile WHERE customer_id = ? AND email IS NOT NULL AND role = 'owner'");
+    // A caller that had no query of its own (never read), until the function it imports became a helper.
+    writeFileSync(join(dir, 'upstream', 'audit_views.py'), 'from upstream.selectors import audited\n\n\ndef recent(customer):\n    return audited(customer).first()\n');
+    writeFileSync(join(dir, 'upstream', 'selectors.py'), `${readFileSync(join(dir, 'upstream', 'selectors.py'), 'utf8')}\n\ndef audited(customer):\n    return []\n`);
+    expect(run(['explain', 'upstream/audit_views.py:5'], dir).stderr).toContain('no query idxlint understands starts on that line');
+    writeFileSync(join(dir, 'upstream', 'selectors.py'), readFileSync(join(dir, 'upstream', 'selectors.py'), 'utf8').replace('    return []', '    return UserProfile.objects.filter(customer=customer).order_by("-id")'));
+    expect(run(['explain', 'upstream/audit_views.py:5', '--format', 'json'], dir).stdout).toContain('"query": "upstream_userprofile WHERE customer_id = ? ORDER BY id DESC LIMIT 1"');
+  });
+});
+
 describe('check --jobs', () => {
   it('the ORM queries extracted on worker threads give the report one thread gives; a bad count is a usage error', () => {
     const dir = copyFixture(join(ROOT, 'examples', 'seed-django'));
     swapComposite(dir);
+    // A query through a helper of another module: the worker threads read the helper's module too.
+    writeFileSync(join(dir, 'upstream', 'selectors.py'), 'from upstream.models import UserProfile\n\n\ndef team(customer):\n    return UserProfile.objects.filter(customer=customer)\n');
+    writeFileSync(join(dir, 'upstream', 'team_views.py'), 'from upstream.selectors import team\n\n\ndef size(customer):\n    return team(customer).count()\n');
     const runWith = (jobs: string) => {
       const r = spawnSync(process.execPath, [CLI, 'check', '--no-cache', '--format', 'json', '--jobs', jobs], { cwd: dir, encoding: 'utf8', env: { ...process.env, IDXLINT_STATS: '1' } });
       return { stdout: r.stdout, workers: Number(/ormWorkers=(\d+)/.exec(r.stderr)?.[1]) };
@@ -327,8 +356,9 @@ describe('check --jobs', () => {
     const three = runWith('3');
     expect(one.workers).toBe(0);
     expect(three.workers).toBe(2);
-    const rules = (JSON.parse(three.stdout) as { rule: string }[]).map((f) => f.rule);
-    expect(rules).toContain('index-column-order-mismatch');
+    const findings = JSON.parse(three.stdout) as { rule: string; related?: { file: string }[] }[];
+    const order = findings.find((f) => f.rule === 'index-column-order-mismatch');
+    expect(order?.related?.map((r) => r.file)).toContain('upstream/team_views.py');
     expect(three.stdout).toBe(one.stdout);
     const bad = run(['check', '--jobs', '0'], dir);
     expect(bad.code).toBe(2);

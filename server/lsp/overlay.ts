@@ -22,7 +22,9 @@ export function overlaidOrm(overlays: Overlays): OrmFacade {
   const orm = defaultOrm() as OrmFacade;
   return {
     buildModelRegistry: (files) => orm.buildModelRegistry(withBuffers(files, overlays)),
-    extractQueryPatterns: (files, registry) => orm.extractQueryPatterns(withBuffers(files, overlays), registry),
+    extractQueryPatterns: (files, registry, project) =>
+      orm.extractQueryPatterns(withBuffers(files, overlays), registry, project && { paths: project.paths, text: (path) => overlays.get(path) ?? project.text(path) }),
+    helperCallers: (files, registry) => orm.helperCallers?.(withBuffers(files, overlays), registry) ?? [],
     tables: (registry, vendor) => orm.tables(registry, vendor),
     fingerprint: (registry) => orm.fingerprint(registry),
   };

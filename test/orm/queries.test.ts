@@ -401,12 +401,8 @@ describe('a query helper of the same module', () => {
     ]);
   });
 
-  it('not followed: a function with two querysets to return, a method, a helper of another module', () => {
-    const { rows } = run(
-      `
-      from app.selectors import imported_team
-
-
+  it('not followed: a function with two querysets to return, a method', () => {
+    const { rows } = run(`
       def either(c, old):
           if old:
               return Member.objects.filter(customer=c)
@@ -419,12 +415,32 @@ describe('a query helper of the same module', () => {
 
 
       def use(c):
-          return either(c, False).count(), Service().team(c).count(), imported_team(c).count()
+          return either(c, False).count(), Service().team(c).count()
+    `);
+    expect(rows.map((r) => r.at)).toEqual(['10:16', '11:12', '16:16']);
+  });
+
+  it('a helper imported from another module (absolute or relative import, aliased) is followed; the caller’s own helper wins over an import', () => {
+    const selectors = 'from app.models import Member\n\n\ndef imported_team(c):\n    return Member.objects.filter(customer=c, active=True)\n\n\ndef not_a_queryset(c):\n    return Member.objects.filter(customer=c).count()\n';
+    const { rows } = run(
+      `
+      from app.selectors import imported_team
+      from .selectors import imported_team as team_alias, not_a_queryset
+
+
+      def use(c):
+          a = imported_team(c).order_by("joined").first()
+          b = team_alias(c).filter(role=ROLE).exists()
+          return a, b, not_a_queryset(c)
     `,
-      { 'app/selectors.py': 'from app.models import Member\n\n\ndef imported_team(c):\n    return Member.objects.filter(customer=c)\n' },
+      { 'app/selectors.py': selectors },
     );
-    expect(rows.filter((r) => r.at.startsWith('2')).map((r) => r.at)).toEqual([]);
-    expect(rows.map((r) => r.at)).toEqual(['app/selectors.py:5:12', '13:16', '14:12', '19:16']);
+    expect(rows).toEqual([
+      { at: 'app/selectors.py:5:12', table: 'app_member', where: 'active AND customer_id = c', order: 'joined DESC' },
+      { at: 'app/selectors.py:9:12', table: 'app_member', where: 'customer_id = c' },
+      { at: '13:9', table: 'app_member', where: 'active AND customer_id = c', order: 'joined ASC', limit: 1 },
+      { at: '14:9', table: 'app_member', where: "active AND customer_id = c AND role = 'owner'", limit: 1 },
+    ]);
   });
 });
 

@@ -19,7 +19,9 @@ export async function loadOrmParsers(): Promise<void> {
 export function analyzeOrmProject(files: SourceFile[]): PatternSet & { registry: OrmRegistry } {
   const cache = new ParseCache();
   const registry = buildModelRegistry(files, { cache });
-  return { registry, ...extractQueryPatterns(files, registry, { cache }) };
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const project = { paths: files.map((f) => f.path), text: (path: string) => texts.get(path) };
+  return { registry, ...extractQueryPatterns(files, registry, { cache, project }) };
 }
 
 /**

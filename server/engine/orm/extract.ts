@@ -12,17 +12,18 @@
 // its function in source order: `qs = X.objects.filter(a=1)` … `qs = qs.filter(b=2)` …
 // `qs.order_by('-c').first()` is one pattern at the final call; `for r in qs`, `return qs`, `len(qs)`,
 // passing `qs` on are uses too. Branches are not told apart: refinements in an `if` apply to later uses
-// as if the branch ran. A module-level function that returns one queryset is a query helper: its calls in
-// the same module (`active_rules(c).order_by('-priority').first()`, `for r in active_rules(c)`) are
-// chains on that queryset. Helpers of other modules are not followed: a file's patterns depend on the
-// file and the model registry only, which is what the cache and the worker threads rely on.
+// as if the branch ran. A module-level function that returns one queryset is a query helper: its calls
+// (`active_rules(c).order_by('-priority').first()`, `for r in active_rules(c)`) are chains on that
+// queryset, in its own module and, through imports, in others (helpers.ts; the files a file's patterns
+// depend on that way are reported as `deps`, for the cache).
 import type { ParsedPython, PyNode } from '../python/parser.js';
-import type { QueryPattern, SkippedQuery } from '../query/types.js';
+import type { PatternSet, QueryPattern } from '../query/types.js';
 import type { SourceFile, Span } from '../types.js';
 import { readChain } from './chain.js';
 import { chainTopIndex, makeLocator, type Level, type PathLocator } from './locate.js';
 import { PatternCollector } from './collect.js';
-import { packageDirs } from './modules.js';
+import { helperNames, ProjectModuleIndex, type ProjectModules } from './helpers.js';
+import { packageDirs, type ModuleInfo } from './modules.js';
 import { Interpreter, type Outcome, type QsState } from './queryset.js';
 import { rawSqlPatterns, type SqlCache } from './raw-sql.js';
 import type { OrmRegistry } from './registry.js';
@@ -33,6 +34,13 @@ import { shortText, type ValueEnv } from './values.js';
 export interface ExtractOptions {
   /** Trees the registry kept (`buildModelRegistry(files, { cache })`); disposed here. */
   cache?: ParseCache;
+  /** The whole project, so that a query helper imported from another module is followed (helpers.ts). */
+  project?: ProjectModules;
+}
+
+/** The patterns, and per file the other files whose query helpers it uses (its patterns depend on them). */
+export interface ExtractResult extends PatternSet {
+  deps?: Record<string, string[]>;
 }
 
 const SQL_METHODS = new Set(['execute', 'executemany', 'raw']);
@@ -46,23 +54,27 @@ interface Hit {
   kind: 'manager' | 'sql' | 'call';
 }
 
-export function extractQueryPatterns(files: SourceFile[], registry: OrmRegistry, options: ExtractOptions = {}): { patterns: QueryPattern[]; skipped: SkippedQuery[] } {
+export function extractQueryPatterns(files: SourceFile[], registry: OrmRegistry, options: ExtractOptions = {}): ExtractResult {
   const python = files.filter((f) => f.path.endsWith('.py'));
   const packages = packageDirs(python.map((f) => f.path));
   const collector = new PatternCollector(python.map((f) => f.path));
   const interp = new Interpreter(registry);
   const sql: SqlCache = new Map();
+  const imported = options.project ? new ImportedHelpers(options.project, registry, interp, sql) : undefined;
+  const deps: Record<string, string[]> = {};
   try {
     for (const file of python) {
       const cached = options.cache?.take(file.path);
       const hits = isMigration(file) ? [] : findHits(file.text, registry);
-      if (!hits.length) {
+      if (!hits.length && !imported?.mayCall(file.text)) {
         cached?.parsed.dispose();
         continue;
       }
       const src = cached ?? parseSource(file, packages);
       try {
-        new FileExtractor(src, registry, interp, collector, sql).run(hits);
+        const extractor = new FileExtractor(src, registry, interp, collector, sql, imported);
+        extractor.run(hits);
+        if (extractor.deps.size) deps[file.path] = [...extractor.deps].sort();
       } finally {
         src.parsed.dispose();
       }
@@ -70,7 +82,113 @@ export function extractQueryPatterns(files: SourceFile[], registry: OrmRegistry,
   } finally {
     options.cache?.disposeAll();
   }
-  return collector.result();
+  return { ...collector.result(), ...(Object.keys(deps).length ? { deps } : {}) };
+}
+
+const CALL = /(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g;
+
+/** Every name the text calls directly (`name(`), from the text alone. */
+function calledNames(text: string): Set<string> {
+  const names = new Set<string>();
+  CALL.lastIndex = 0;
+  for (let m = CALL.exec(text); m; m = CALL.exec(text)) names.add(m[1]!);
+  return names;
+}
+
+/**
+ * What decides which files without a query of their own are read for the helpers they call: each such
+ * file with the helper names it calls (`file\0name`, sorted). Part of the ORM fingerprint: when it changes,
+ * what was extracted before is stale; a new helper nobody calls from such a file changes nothing.
+ */
+export function helperCallers(files: SourceFile[], registry: OrmRegistry): string[] {
+  const names = new Set(helperNames(files, registry));
+  if (!names.size) return [];
+  const out: string[] = [];
+  for (const file of files) {
+    if (isMigration(file) || findHits(file.text, registry).length) continue;
+    for (const name of calledNames(file.text)) if (names.has(name)) out.push(`${file.path}\0${name}`);
+  }
+  return out.sort();
+}
+
+/** A collector whose patterns nobody reads (a helper's module, read for its helpers only). */
+const discard = (): PatternCollector => new PatternCollector([]);
+
+/** The query helpers of the project's other modules, each module read once (helpers.ts). */
+class ImportedHelpers {
+  private readonly modules: ProjectModuleIndex;
+  private readonly names: Set<string>;
+  private readonly callRe: RegExp | undefined;
+  private readonly byPath = new Map<string, Map<string, QsState | undefined>>();
+  private readonly reading = new Set<string>();
+  private readonly packages: Set<string>;
+
+  constructor(
+    private readonly project: ProjectModules,
+    private readonly registry: OrmRegistry,
+    private readonly interp: Interpreter,
+    private readonly sql: SqlCache,
+  ) {
+    this.modules = new ProjectModuleIndex(project.paths);
+    this.packages = packageDirs(project.paths);
+    const names = helperNames(
+      project.paths.flatMap((path) => {
+        const text = project.text(path);
+        return text === undefined ? [] : [{ path, text }];
+      }),
+      registry,
+    );
+    this.names = new Set(names);
+    this.callRe = names.length ? new RegExp(`(?<![\\w.])(?:${names.join('|')})[ \\t]*\\(`) : undefined;
+  }
+
+  /** The text calls a name some module defines as a helper (then the file is worth reading). */
+  mayCall(text: string): boolean {
+    return !!this.callRe?.test(text);
+  }
+
+  /**
+   * Local names of `module` bound by import to another module's query helper, with the helper's queryset.
+   * `consulted` gets every project file whose function the text calls by an imported name, helper or
+   * not: if that file changes, the function may become one (or stop being one).
+   */
+  helpersFor(module: ModuleInfo, text: string, consulted: Set<string>, depth: number): Map<string, QsState> {
+    const out = new Map<string, QsState>();
+    if (depth > 2) return out;
+    const called = calledNames(text);
+    for (const local of module.bindings.keys()) {
+      if (!called.has(local)) continue;
+      const target = this.modules.target(module, local);
+      if (!target) continue;
+      consulted.add(target.path);
+      if (!this.names.has(target.name)) continue;
+      const state = this.helpersOf(target.path, depth)?.get(target.name);
+      if (state) out.set(local, state);
+    }
+    return out;
+  }
+
+  private helpersOf(path: string, depth: number): Map<string, QsState | undefined> | undefined {
+    const known = this.byPath.get(path);
+    if (known) return known;
+    if (this.reading.has(path)) return undefined; // an import cycle: not followed
+    const text = this.project.text(path);
+    if (text === undefined) return undefined;
+    this.reading.add(path);
+    try {
+      const src = parseSource({ path, text }, this.packages);
+      try {
+        const extractor = new FileExtractor(src, this.registry, this.interp, discard(), this.sql, this, depth + 1);
+        extractor.run(findHits(text, this.registry));
+        this.byPath.set(path, extractor.moduleHelpers);
+        return extractor.moduleHelpers;
+      } finally {
+        src.parsed.dispose();
+      }
+    } finally {
+      this.reading.delete(path);
+    }
+  }
 }
 
 /**
@@ -148,6 +266,10 @@ class FileExtractor {
   private readonly helpers = new Map<string, QsState | undefined>();
   /** Helpers are learnt in the first pass only (their callers are read in the second). */
   private learning = true;
+  /** Other files whose query helpers this one uses. */
+  readonly deps = new Set<string>();
+  /** Imported names bound to another module's query helper. */
+  private imports = new Map<string, QsState>();
 
   constructor(
     private readonly src: ParsedSource,
@@ -155,6 +277,8 @@ class FileExtractor {
     private readonly interp: Interpreter,
     private readonly out: PatternCollector,
     private readonly sql: SqlCache,
+    private readonly imported?: ImportedHelpers,
+    private readonly depth = 0,
   ) {
     this.parsed = src.parsed;
     this.text = src.file.text;
@@ -170,6 +294,11 @@ class FileExtractor {
         return node ? ev.evaluate(node) : undefined;
       },
     };
+  }
+
+  /** The module's own query helpers, by name (undefined: ambiguous). */
+  get moduleHelpers(): Map<string, QsState | undefined> {
+    return this.helpers;
   }
 
   run(hits: Hit[]): void {
@@ -245,11 +374,12 @@ class FileExtractor {
 
   /**
    * Second pass: calls of the module's query helpers (`def active_rules(c): return Rule.objects.filter(…)`)
-   * anywhere in the file, read as chains on the queryset the helper returns. A helper of another module is
-   * not followed (its file may be extracted apart, and cached apart).
+   * and of those it imports from other modules (helpers.ts), anywhere in the file, read as chains on the
+   * queryset the helper returns.
    */
   private helperCalls(locator: PathLocator): void {
-    const names = [...this.helpers].filter(([, state]) => state).map(([name]) => name);
+    if (this.imported) this.imports = this.imported.helpersFor(this.env.module, this.text, this.deps, this.depth);
+    const names = [...[...this.helpers].filter(([, state]) => state).map(([name]) => name), ...[...this.imports.keys()].filter((n) => !this.helpers.has(n))];
     if (!names.length) return;
     this.learning = false;
     const scopes = new Map<number, Scope>();
@@ -360,7 +490,10 @@ class FileExtractor {
     const top = e.node!;
     const chain = readChain(top, this.parsed, this.src.ev);
     let outcome: Outcome;
-    const helper = chain.base.kind === 'name' && !flow?.locals.has(chain.base.name) && chain.ops[0]?.kind === 'call' ? this.helpers.get(chain.base.name) : undefined;
+    const helper =
+      chain.base.kind === 'name' && !flow?.locals.has(chain.base.name) && chain.ops[0]?.kind === 'call'
+        ? this.helpers.get(chain.base.name) ?? (this.helpers.has(chain.base.name) ? undefined : this.imports.get(chain.base.name))
+        : undefined;
     if (helper) {
       // `active_rules(customer).order_by(…)`: the queryset the module's helper returns, refined here.
       outcome = this.interp.run(helper, chain.ops, 1, this.env);

@@ -24,13 +24,15 @@ import type { MigrationChanges } from './changes.js';
 import type { KnowledgeProblem, TableDef } from './types.js';
 
 /** Bumped whenever a cached shape changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 export const CACHE_DIR = '.idxlint-cache';
 export const CACHE_FILE = 'knowledge.json';
 export const CACHE_FILES_FILE = 'files.json';
 
 export interface CachedPatterns extends PatternSet {
   problems?: string[];
+  /** Files whose query helpers these patterns use, with their stamps then (stale when one changed). */
+  deps?: Record<string, string>;
 }
 
 /** The knowledge of the last run, as stored. */

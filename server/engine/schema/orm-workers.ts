@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { CachedPatterns } from './cache.js';
+import type { FileSet } from './query-patterns.js';
 
 const ROLE = 'idxlint-orm-extract';
 
@@ -42,10 +42,10 @@ interface WorkerInput {
   owned: string[];
 }
 
-type WorkerReply = { sets: [string, CachedPatterns][] } | { error: string };
+type WorkerReply = { sets: [string, FileSet][] } | { error: string };
 
 /** What a worker does with its input: the caller's side provides it (it knows the ORM and the parser). */
-export type ChunkExtractor = (registryFiles: string[], batch: string[], owned: string[]) => Promise<Map<string, CachedPatterns>>;
+export type ChunkExtractor = (registryFiles: string[], batch: string[], owned: string[]) => Promise<Map<string, FileSet>>;
 
 export function isOrmWorker(): boolean {
   return !isMainThread && (workerData as { role?: string } | undefined)?.role === ROLE;
@@ -111,14 +111,14 @@ export async function extractInChunks(
   parallel: OrmParallelism,
   registryFiles: string[],
   initFiles: string[],
-  here: (batch: string[], owned: string[]) => Map<string, CachedPatterns>,
-): Promise<Map<string, CachedPatterns>> {
+  here: (batch: string[], owned: string[]) => Map<string, FileSet>,
+): Promise<Map<string, FileSet>> {
   const chunks = chunksBySize(stale, threads, undefined, [...Array<number>(threads - 1).fill(WORKER_WEIGHT), 1]);
   const batchOf = (chunk: string[]) => [...new Set([...chunk, ...initFiles])].sort();
   const workers: Worker[] = [];
   const remote = chunks.slice(0, -1).map(
     (owned) =>
-      new Promise<Map<string, CachedPatterns>>((resolve, reject) => {
+      new Promise<Map<string, FileSet>>((resolve, reject) => {
         const input: WorkerInput = { role: ROLE, registryFiles, batch: batchOf(owned), owned };
         const worker = new Worker(parallel.script, { workerData: input });
         workers.push(worker);
@@ -142,7 +142,7 @@ export async function extractInChunks(
   const all = Promise.all(remote);
   all.catch(() => undefined); // awaited below; a failure here first must not go unhandled meanwhile
   const last = chunks[chunks.length - 1]!;
-  let mine: Map<string, CachedPatterns>;
+  let mine: Map<string, FileSet>;
   try {
     mine = here(batchOf(last), last);
   } catch (error) {
@@ -150,7 +150,7 @@ export async function extractInChunks(
     throw error;
   }
   const results = await all;
-  const out = new Map<string, CachedPatterns>();
+  const out = new Map<string, FileSet>();
   for (const sets of [...results, mine]) for (const [file, set] of sets) out.set(file, set);
   return out;
 }

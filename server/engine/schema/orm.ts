@@ -1,6 +1,7 @@
 // The ORM side of project knowledge, behind one seam: `server/engine/orm` (the models.py registry, the
 // Django ORM query extractor, the registry's tables) plugs in here, and tests pass a stub.
-import { extractQueryPatterns } from '../orm/extract.js';
+import { extractQueryPatterns, helperCallers } from '../orm/extract.js';
+import type { ProjectModules } from '../orm/helpers.js';
 import { buildModelRegistry } from '../orm/models.js';
 import type { OrmRegistry } from '../orm/registry.js';
 import { tableDefs } from '../orm/schema.js';
@@ -10,8 +11,12 @@ import type { TableDef } from './types.js';
 
 export interface OrmFacade<Registry = unknown> {
   buildModelRegistry(files: SourceFile[]): Registry;
-  /** Patterns of `files`; the other files of the project only lend their package layout (`__init__.py`). */
-  extractQueryPatterns(files: SourceFile[], registry: Registry): PatternSet;
+  /** Patterns of `files`; the other files of the project lend their package layout (`__init__.py`) and,
+   * with `project`, the query helpers they define (`deps`: per file, the files whose helpers it uses). */
+  extractQueryPatterns(files: SourceFile[], registry: Registry, project?: ProjectModules): PatternSet & { deps?: Record<string, string[]> };
+  /** The files without a query of their own that call a possible query helper, and the names they call
+   * (part of the fingerprint: when it changes, which files are read changes). */
+  helperCallers?(files: SourceFile[], registry: Registry): string[];
   /** The models as tables, with every index Django builds for them (for what no migration made yet). */
   tables(registry: Registry, vendor: Vendor): TableDef[];
   /** Changes whenever the registry would resolve a query differently (cached patterns are then stale). */
@@ -22,7 +27,8 @@ export interface OrmFacade<Registry = unknown> {
 export function defaultOrm(): OrmFacade<OrmRegistry> {
   return {
     buildModelRegistry: (files) => buildModelRegistry(files),
-    extractQueryPatterns: (files, registry) => extractQueryPatterns(files, registry),
+    extractQueryPatterns: (files, registry, project) => extractQueryPatterns(files, registry, project ? { project } : {}),
+    helperCallers: (files, registry) => helperCallers(files, registry),
     tables: (registry, vendor) => tableDefs(registry, { vendor }),
     fingerprint: (registry) =>
       serialise({

@@ -91,27 +91,32 @@ export async function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vend
     }
     return registry.value;
   };
+  // The project's files, for the query helpers a file imports from another module.
+  const project = { paths: files, text: (path: string) => sources([path])[0]?.text };
   let models = cache.models(registryKey);
   if (!models) {
     const value = build();
-    models = value === undefined ? { fingerprint: registryKey, tables: [] } : { fingerprint: fingerprintOf(orm, value, registryKey), tables: orm.tables(value, vendor) };
+    const helpers = value === undefined ? [] : (orm.helperCallers?.(sources(files), value) ?? []);
+    models = value === undefined ? { fingerprint: registryKey, tables: [] } : { fingerprint: fingerprintOf(orm, value, registryKey, helpers), tables: orm.tables(value, vendor) };
     cache.setModels(registryKey, models.fingerprint, models.tables);
   }
   const keyOf = (path: string) => hashOf(version, 'orm', stamps.get(path)!, models.fingerprint);
+  // A file's patterns also depend on the files whose helpers it uses: stale when one of them changed.
+  const depsFresh = (deps: Record<string, string> | undefined) => !deps || Object.entries(deps).every(([p, stamp]) => stamps.get(p) === stamp);
   const sets = new Map<string, CachedPatterns>();
   const stale = files.filter((path) => {
     const set = cache.query(path, keyOf(path));
-    if (set) sets.set(path, set);
-    return !set;
+    if (set && depsFresh(set.deps)) sets.set(path, set);
+    return !sets.has(path);
   });
   if (stale.length) {
     const value = build();
     const initFiles = files.filter((f) => f.endsWith('__init__.py'));
-    const extractHere = (batch: string[], owned: string[]): Map<string, CachedPatterns> => {
-      let found: CachedPatterns = { patterns: [], skipped: [] };
+    const extractHere = (batch: string[], owned: string[]): Map<string, FileSet> => {
+      let found: ExtractedSet = { patterns: [], skipped: [] };
       if (value !== undefined) {
         try {
-          found = orm.extractQueryPatterns(sources(batch), value);
+          found = orm.extractQueryPatterns(sources(batch), value, project);
         } catch (error) {
           problems.push({ file: where, message: `queries could not be extracted: ${(error as Error).message}` });
         }
@@ -124,9 +129,10 @@ export async function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vend
         ? await extractInChunks(stale, threads, parallel!, files, initFiles, extractHere)
         : extractHere([...new Set([...stale, ...initFiles])].sort(), stale);
     for (const path of stale) {
-      const set = found.get(path) ?? { patterns: [], skipped: [] };
-      cache.setQuery(path, keyOf(path), set);
-      sets.set(path, set);
+      const { depPaths, ...set }: FileSet = found.get(path) ?? { patterns: [], skipped: [] };
+      const entry: CachedPatterns = depPaths?.length ? { ...set, deps: Object.fromEntries(depPaths.map((p) => [p, stamps.get(p) ?? ''])) } : set;
+      cache.setQuery(path, keyOf(path), entry);
+      sets.set(path, entry);
     }
   }
   const merged = mergeSamePatterns(files.map((f) => sets.get(f) ?? { patterns: [], skipped: [] }));
@@ -134,33 +140,45 @@ export async function ormKnowledge(files: string[], orm: OrmFacade, vendor: Vend
 }
 
 /** A worker thread's chunk (orm-workers.ts): its own registry from the project's files, its files' patterns. */
-export async function extractChunk(orm: OrmFacade, registryFiles: string[], batch: string[], owned: string[]): Promise<Map<string, CachedPatterns>> {
+export async function extractChunk(orm: OrmFacade, registryFiles: string[], batch: string[], owned: string[]): Promise<Map<string, FileSet>> {
   const problems: KnowledgeProblem[] = [];
-  const read = (paths: string[]) => paths.flatMap((path) => {
-    const text = readText(path, problems);
-    return text === undefined ? [] : [{ path, text }];
-  });
+  const texts = new Map<string, string | undefined>();
+  const read = (paths: string[]) =>
+    paths.flatMap((path) => {
+      if (!texts.has(path)) texts.set(path, readText(path, problems));
+      const text = texts.get(path);
+      return text === undefined ? [] : [{ path, text }];
+    });
   const registry = orm.buildModelRegistry(read(registryFiles));
-  return byFile(orm.extractQueryPatterns(read(batch), registry), owned);
+  const project = { paths: registryFiles, text: (path: string) => read([path])[0]?.text };
+  return byFile(orm.extractQueryPatterns(read(batch), registry, project), owned);
 }
 
-function fingerprintOf(orm: OrmFacade, registry: unknown, fallback: string): string {
+function fingerprintOf(orm: OrmFacade, registry: unknown, fallback: string, helpers: string[]): string {
   try {
-    return hashOf(orm.fingerprint(registry));
+    return hashOf(orm.fingerprint(registry), ...helpers);
   } catch {
     return fallback; // not serialisable: any change to a .py file invalidates every ORM pattern
   }
 }
 
 /** A pattern set split per file: a pattern found in several files goes to each with its own locations. */
-function byFile(set: CachedPatterns, files: string[]): Map<string, CachedPatterns> {
-  const out = new Map<string, CachedPatterns>(files.map((f) => [f, { patterns: [], skipped: [] }]));
+/** What the extractor returns, and one file's share of it (`depPaths`: the files whose helpers it uses). */
+type ExtractedSet = Omit<CachedPatterns, 'deps'> & { deps?: Record<string, string[]> };
+export type FileSet = Omit<CachedPatterns, 'deps'> & { depPaths?: string[] };
+
+function byFile(set: ExtractedSet, files: string[]): Map<string, FileSet> {
+  const out = new Map<string, FileSet>(files.map((f) => [f, { patterns: [], skipped: [] }]));
   for (const pattern of set.patterns) {
     const byLocation = new Map<string, QueryPattern['locations']>();
     for (const l of pattern.locations) if (out.has(l.file)) byLocation.set(l.file, [...(byLocation.get(l.file) ?? []), l]);
     for (const [file, locations] of byLocation) out.get(file)!.patterns.push({ ...pattern, locations });
   }
   for (const skipped of set.skipped) out.get(skipped.location.file)?.skipped.push(skipped);
+  for (const [file, paths] of Object.entries(set.deps ?? {})) {
+    const entry = out.get(file);
+    if (entry) entry.depPaths = paths;
+  }
   return out;
 }
 
