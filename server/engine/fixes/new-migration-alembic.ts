@@ -29,6 +29,7 @@ import { parsePython, type PyNode } from '../python/parser.js';
 import type { CreateIndexOp, Fix, ProjectContext, Span, TextEdit } from '../types.js';
 import { fileName, folderOf, indexText, type IndexChange, type IndexShape } from './new-migration-shared.js';
 import { keyColumnText } from './new-migration-sql.js';
+import { deleteStatement } from './sql.js';
 
 export interface AlembicChangeContext {
   project: ProjectContext;
@@ -273,13 +274,7 @@ function removeStatement(text: string, span: Span): TextEdit | undefined {
     const statement = parsed.span(node);
     const siblings = block.namedChildren.filter((c) => c && c.type !== 'comment');
     if (siblings.length === 1) return { start: statement.start, end: statement.end, newText: 'pass' };
-    let start = statement.start;
-    while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-    let end = statement.end;
-    while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-    if (text[end] === '\r') end++;
-    if (text[end] === '\n') end++;
-    return { start, end, newText: '' };
+    return deleteStatement(text, statement);
   } finally {
     parsed.dispose();
   }

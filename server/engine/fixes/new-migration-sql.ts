@@ -12,9 +12,9 @@ import { analyzeSqlText } from '../sql/statements.js';
 import { parseSqlMigration } from '../sql/migration.js';
 import type { IndexDef, IndexKeyColumn } from '../query/types.js';
 import type { FixSources } from '../schema/types.js';
-import type { CreateIndexOp, Fix, ProjectContext, SqlRunner, TextEdit } from '../types.js';
+import type { CreateIndexOp, Fix, ProjectContext, SqlRunner } from '../types.js';
 import { quoteIdent } from './new-migration-names.js';
-import { nextSequenceName } from './sql.js';
+import { deleteStatement, nextSequenceName } from './sql.js';
 import { type IndexChange, type IndexShape, fileName, folderOf, indexText } from './new-migration-shared.js';
 
 export interface SqlChangeContext {
@@ -232,15 +232,6 @@ function statementOf(text: string, old: IndexDef): CreateIndexOp | undefined {
   return analyzeSqlText(text).operations.find((o): o is CreateIndexOp => o.kind === 'create-index' && o.span.start <= at && at < o.span.end && (!old.name || o.name === old.name));
 }
 
-/** Deletes a statement with its line break, so no blank line is left behind. */
-function deleteStatement(text: string, start: number, end: number): TextEdit {
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  return { start, end, newText: '' };
-}
-
 /** The index's own statement rewritten (replace) or deleted (drop), in its file that has not shipped yet. */
 export function sqlInPlaceFix(text: string, change: Exclude<IndexChange, { kind: 'add' }>, safety: Fix['safety']): Fix | undefined {
   const { old } = change;
@@ -248,7 +239,7 @@ export function sqlInPlaceFix(text: string, change: Exclude<IndexChange, { kind:
   const op = statementOf(text, old);
   if (!op?.name) return undefined;
   if (change.kind === 'drop') {
-    return { title: `Remove \`${op.name}\` from ${fileName(file)} (not committed yet)`, safety, edits: [{ ...deleteStatement(text, op.span.start, op.span.end), file }] };
+    return { title: `Remove \`${op.name}\` from ${fileName(file)} (not committed yet)`, safety, edits: [{ ...deleteStatement(text, op.span), file }] };
   }
   let statement = createIndexStatement({ ...change.next, name: op.name, ...(op.schema ? { schema: op.schema } : {}) }, { concurrently: op.concurrent, ifNotExists: op.ifNotExists });
   if (!text.slice(op.span.start, op.span.end).trimEnd().endsWith(';')) statement = statement.slice(0, -1);

@@ -20,7 +20,7 @@ function withInsertion(text: string, span: Span, at: number, insert: string): st
 }
 
 /** Deletes a statement together with its line break and indentation, so no blank line is left behind. */
-function deleteStatement(text: string, span: Span): TextEdit {
+export function deleteStatement(text: string, span: Span): TextEdit {
   let start = span.start;
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
   let end = span.end;
