@@ -9,7 +9,7 @@ import { fileSuppressions } from '../engine/file-suppressions.js';
 import { parseMigration, readSourceFile } from '../engine/index.js';
 import { lintProject } from '../engine/project-lint.js';
 import { KnowledgeCache } from '../engine/schema/cache.js';
-import { collectFixSources } from '../engine/fixes/new-migration-sources.js';
+import { listFixSources, readFixSources } from '../engine/fixes/new-migration-sources.js';
 import { cacheVersion } from '../engine/cache-version.js';
 import { buildProjectKnowledgeReport } from '../engine/schema/knowledge.js';
 import { findQueryFiles } from '../engine/schema/query-files.js';
@@ -64,7 +64,7 @@ export async function buildRootKnowledge(input: BuildInput): Promise<RootKnowled
   const parsed = (path: string) => (texts.has(path) ? input.parsed(path, texts.get(path)!) : undefined);
   const overlays = await queryOverlays(input, root, paths, directories);
   const cache = KnowledgeCache.open(root, cacheVersion());
-  const { knowledge, stats } = await buildProjectKnowledgeReport({
+  const { knowledge, stats, models } = await buildProjectKnowledgeReport({
     config,
     migrations,
     project,
@@ -73,8 +73,9 @@ export async function buildRootKnowledge(input: BuildInput): Promise<RootKnowled
     ...(overlays.size ? { cache: overlaidCache(cache, overlays), orm: overlaidOrm(overlays) } : { cache }),
   });
   overlaySqlPatterns(knowledge, overlays);
-  // What the query-fit fixes rewrite (models modules, the migration folders): "Generate migration for the corrected index".
-  knowledge.fixSources = await collectFixSources({ config, project, migrations, uncommitted: [], cache: directories });
+  // What the query-fit fixes rewrite (models modules, the migration folders): "Generate migration for the
+  // corrected index". The Python texts and model registry the knowledge build just read are reused.
+  knowledge.fixSources = readFixSources(await listFixSources({ config, project, migrations, uncommitted: [], cache: directories }), models);
   const withKnowledge: ProjectContext = { ...project, knowledge };
   const findings = lintProject({
     project: withKnowledge,
