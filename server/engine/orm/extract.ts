@@ -118,7 +118,6 @@ const discard = (): PatternCollector => new PatternCollector([]);
 class ImportedHelpers {
   private readonly modules: ProjectModuleIndex;
   private readonly names: Set<string>;
-  private readonly callRe: RegExp | undefined;
   private readonly byPath = new Map<string, Map<string, QsState | undefined>>();
   private readonly reading = new Set<string>();
   private readonly packages: Set<string>;
@@ -139,12 +138,13 @@ class ImportedHelpers {
       registry,
     );
     this.names = new Set(names);
-    this.callRe = names.length ? new RegExp(`(?<![\\w.])(?:${names.join('|')})[ \\t]*\\(`) : undefined;
   }
 
   /** The text calls a name some module defines as a helper (then the file is worth reading). */
   mayCall(text: string): boolean {
-    return !!this.callRe?.test(text);
+    if (!this.names.size) return false;
+    for (const name of calledNames(text)) if (this.names.has(name)) return true;
+    return false;
   }
 
   /**
