@@ -3,7 +3,7 @@
 // inside functions, found by their `import` keyword in the text and read from the tree at that offset.
 // A function-level import is treated as module-wide (names rarely collide). python/imports.ts reads the
 // same statements by visiting every node, which on a 300,000-line project costs as much as parsing it.
-import { ImportTable, type PyImport, type PyImportName } from '../python/imports.js';
+import { ImportTable, readImport, type PyImport } from '../python/imports.js';
 import type { ParsedPython, PyNode } from '../python/parser.js';
 import { Locator } from './locate.js';
 
@@ -47,24 +47,4 @@ export function readModuleImports(parsed: ParsedPython, locator?: Locator): Impo
 function findLast<T>(xs: T[], f: (x: T) => boolean): number {
   for (let i = xs.length - 1; i >= 0; i--) if (f(xs[i]!)) return i;
   return -1;
-}
-
-function readImport(node: PyNode, parsed: ParsedPython, topLevel: boolean): PyImport | undefined {
-  const names: PyImportName[] = [];
-  for (const child of node.childrenForFieldName('name')) {
-    if (!child) continue;
-    if (child.type === 'aliased_import') {
-      const name = child.childForFieldName('name');
-      const alias = child.childForFieldName('alias');
-      if (name) names.push({ name: dotted(name, parsed), ...(alias ? { alias: parsed.textOf(alias) } : {}) });
-    } else names.push({ name: dotted(child, parsed) });
-  }
-  const moduleNode = node.childForFieldName('module_name');
-  const star = node.namedChildren.some((c) => c?.type === 'wildcard_import');
-  const from = node.type === 'import_from_statement' && moduleNode ? dotted(moduleNode, parsed) : node.type === 'future_import_statement' ? '__future__' : undefined;
-  return { span: parsed.span(node), ...(from !== undefined ? { from } : {}), names, star, topLevel };
-}
-
-function dotted(node: PyNode, parsed: ParsedPython): string {
-  return parsed.textOf(node).replace(/\s+/g, '');
 }

@@ -87,25 +87,21 @@ export function readImports(parsed: ParsedPython): ImportTable {
   return new ImportTable(imports, lastTopLevelEnd === undefined ? firstCodeOffset(parsed) : lineEndAfter(parsed.text, lastTopLevelEnd));
 }
 
-function readImport(node: PyNode, parsed: ParsedPython, topLevel: boolean): PyImport | undefined {
+/** One import statement (`import …`, `from … import …`, `from __future__ import …`) as data. */
+export function readImport(node: PyNode, parsed: ParsedPython, topLevel: boolean): PyImport | undefined {
   const names: PyImportName[] = [];
   for (const child of node.childrenForFieldName('name')) {
     if (!child) continue;
     if (child.type === 'aliased_import') {
       const name = child.childForFieldName('name');
       const alias = child.childForFieldName('alias');
-      if (name) names.push({ name: dotted(name, parsed), alias: alias ? parsed.textOf(alias) : undefined });
+      if (name) names.push({ name: dotted(name, parsed), ...(alias ? { alias: parsed.textOf(alias) } : {}) });
     } else names.push({ name: dotted(child, parsed) });
   }
   const moduleNode = node.childForFieldName('module_name');
   const star = node.namedChildren.some((c) => c?.type === 'wildcard_import');
-  return {
-    span: parsed.span(node),
-    from: node.type === 'import_from_statement' && moduleNode ? dotted(moduleNode, parsed) : node.type === 'future_import_statement' ? '__future__' : undefined,
-    names,
-    star,
-    topLevel,
-  };
+  const from = node.type === 'import_from_statement' && moduleNode ? dotted(moduleNode, parsed) : node.type === 'future_import_statement' ? '__future__' : undefined;
+  return { span: parsed.span(node), ...(from !== undefined ? { from } : {}), names, star, topLevel };
 }
 
 function dotted(node: PyNode, parsed: ParsedPython): string {
