@@ -11,7 +11,7 @@ import { parsePython } from '../python/parser.js';
 import { argument, asBool, asCall, asText, kwarg, type PyCall, type PyValue } from '../python/values.js';
 import type { Migration, Operation } from '../types.js';
 import type { ColumnSpec, ConstraintIndex, MigrationChanges, SchemaChange } from './changes.js';
-import { PythonSource } from './python-source.js';
+import { PythonSource, pythonUnreadable } from './python-source.js';
 
 export function alembicChanges(migration: Migration): MigrationChanges {
   const info = pythonInfo(migration);
@@ -24,8 +24,7 @@ export function alembicChanges(migration: Migration): MigrationChanges {
     order: { kind: 'alembic', folder: dirname(file), revision: info?.alembic?.revision, downRevisions: down === undefined ? [] : Array.isArray(down) ? down : [down] },
     changes: [],
   };
-  const embeddedErrors = info?.embeddedSql.reduce((n, e) => n + (e.reverse ? 0 : e.syntaxErrors.length), 0) ?? 0;
-  if (!info || migration.syntaxErrors.length > embeddedErrors) return { ...record, skipped: 'the file has a syntax error' };
+  if (!info || pythonUnreadable(migration, info)) return { ...record, skipped: 'the file has a syntax error' };
   const parsed = parsePython(migration.file.text);
   try {
     const source = new PythonSource(parsed);

@@ -17,7 +17,7 @@ import { argument, asBool, asCall, asItems, asText, dictGet, type PyCall, type P
 import type { Migration, Operation, Span, Vendor } from '../types.js';
 import type { ColumnSpec, MigrationChanges, SchemaChange } from './changes.js';
 import { djangoColumnType, isNullable, relationTarget, type DjangoColumnType } from './django-types.js';
-import { PythonSource } from './python-source.js';
+import { PythonSource, pythonUnreadable } from './python-source.js';
 
 export interface DjangoSourceOptions {
   vendor: Vendor;
@@ -37,8 +37,7 @@ export function djangoChanges(migration: Migration, options: DjangoSourceOptions
     order: { kind: 'django', app, name, dependencies: django?.dependencies ?? [] },
     changes: [],
   };
-  const embeddedErrors = info?.embeddedSql.reduce((n, e) => n + (e.reverse ? 0 : e.syntaxErrors.length), 0) ?? 0;
-  if (!info || migration.syntaxErrors.length > embeddedErrors) return { ...record, skipped: 'the file has a syntax error' };
+  if (!info || pythonUnreadable(migration, info)) return { ...record, skipped: 'the file has a syntax error' };
   const parsed = parsePython(migration.file.text);
   try {
     const source = new PythonSource(parsed);

@@ -4,13 +4,20 @@
 // model keeps their index operations, not the ALTER / RENAME / CREATE TABLE statements around them).
 import { withPlaceholders } from '../python/embedded-sql.js';
 import { readImports } from '../python/imports.js';
-import type { EmbeddedSqlInfo, PythonCallSite } from '../python/model.js';
+import type { EmbeddedSqlInfo, PythonCallSite, PythonMigrationInfo } from '../python/model.js';
 import type { ParsedPython, PyNode } from '../python/parser.js';
 import { decodeString, fileOffset, type PyString } from '../python/strings.js';
 import { Evaluator, type PyCall } from '../python/values.js';
-import type { Span } from '../types.js';
+import type { Migration, Span } from '../types.js';
 import type { MigrationChanges, SchemaChange } from './changes.js';
 import { sqlTextChanges } from './sql-source.js';
+
+/** The Python file itself does not parse (syntax errors beyond those of the SQL strings it runs): its
+ * schema changes cannot be read. */
+export function pythonUnreadable(migration: Migration, info: PythonMigrationInfo | undefined): boolean {
+  const embeddedErrors = info?.embeddedSql.reduce((n, e) => n + (e.reverse ? 0 : e.syntaxErrors.length), 0) ?? 0;
+  return !info || migration.syntaxErrors.length > embeddedErrors;
+}
 
 export class PythonSource {
   private readonly ev: Evaluator;
