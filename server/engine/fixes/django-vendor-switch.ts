@@ -16,7 +16,7 @@
 // class-level `operations = [AddIndexConcurrentlyOnPostgres(model_name=…, index=…), …]`; `__init__`
 // goes when it did nothing else, and so do imports only the old code used (`connection`,
 // `AddIndexConcurrently`). Any other shape gets no fix.
-import { importedAs, lineEnd, lineIndent, removeUnusedImports, withLineEndings } from '../python/fix-edits.js';
+import { importedAs, lineEnd, lineIndent, removeUnusedImports, rewriteLineStarts, withLineEndings } from '../python/fix-edits.js';
 import { pythonOperation } from '../python/model.js';
 import { lineStartOf, type PythonSource } from '../python/source.js';
 import type { Fix, Span, TextEdit } from '../types.js';
@@ -37,21 +37,7 @@ const VERB: Record<string, IndexVerb> = { AddIndex: 'add', AddIndexConcurrently:
 
 /** `text` of `span` with the indentation `from` at the start of each later line replaced by `to` (strings untouched). */
 function shiftLines(src: PythonSource, span: Span, from: string, to: string): string {
-  const text = src.text;
-  let out = '';
-  let at = span.start;
-  for (;;) {
-    const nl = text.indexOf('\n', at);
-    if (nl < 0 || nl >= span.end) break;
-    out += text.slice(at, nl + 1);
-    at = nl + 1;
-    if (src.strings.some((s) => s.start < at && at < s.end)) continue;
-    if (text.startsWith(from, at)) {
-      out += to;
-      at += from.length;
-    }
-  }
-  return out + text.slice(at, span.end);
+  return rewriteLineStarts(src, span, (at) => (src.text.startsWith(from, at) ? { remove: from.length, insert: to } : undefined));
 }
 
 interface Item {

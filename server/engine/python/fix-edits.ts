@@ -21,10 +21,11 @@ export function lineEnd(text: string, offset: number): number {
 }
 
 /**
- * The text of `span` with `indent` added to every line after the first. Lines that start inside a string
- * literal are left alone, and blank lines get no trailing whitespace.
+ * The text of `span`, with the start of every line after the first rewritten by `edit` (the offset where
+ * the line starts, and where it ends within the span): `remove` characters dropped, `insert` put in their
+ * place. Lines that start inside a string literal are left alone.
  */
-export function reindent(src: PythonSource, span: Span, indent: string): string {
+export function rewriteLineStarts(src: PythonSource, span: Span, edit: (at: number, end: number) => { remove: number; insert: string } | undefined): string {
   const text = src.text;
   let out = '';
   let at = span.start;
@@ -35,9 +36,21 @@ export function reindent(src: PythonSource, span: Span, indent: string): string 
     at = nl + 1;
     if (src.strings.some((s) => s.start < at && at < s.end)) continue;
     const next = text.indexOf('\n', at);
-    if (text.slice(at, Math.min(next < 0 ? text.length : next, span.end)).trim() !== '') out += indent;
+    const change = edit(at, Math.min(next < 0 ? text.length : next, span.end));
+    if (change) {
+      out += change.insert;
+      at += change.remove;
+    }
   }
   return out + text.slice(at, span.end);
+}
+
+/**
+ * The text of `span` with `indent` added to every line after the first. Lines that start inside a string
+ * literal are left alone, and blank lines get no trailing whitespace.
+ */
+export function reindent(src: PythonSource, span: Span, indent: string): string {
+  return rewriteLineStarts(src, span, (at, end) => (src.text.slice(at, end).trim() !== '' ? { remove: 0, insert: indent } : undefined));
 }
 
 /** A Python string literal for `value` in the file's quote style. */
