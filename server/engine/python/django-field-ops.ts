@@ -8,7 +8,7 @@
 // and implicit defaults (a ForeignKey's index) as unchanged, so an AlterField that only changes
 // `on_delete` or `related_name` creates nothing.
 import type { Span } from '../types.js';
-import { emit, opBase, type DjangoContext } from './django-context.js';
+import { djangoCreateIndex, emit, opBase, plainColumns, type DjangoContext } from './django-context.js';
 import { djangoIndexName, maxNameLength, postgresUniqueKeyName, truncateName } from './django-names.js';
 import { hasLikeIndex, hasPlainIndex, likeOpclass, readField, type DjangoField } from './django-models.js';
 import type { PythonCallSite, PythonOperationInfo } from './model.js';
@@ -86,7 +86,7 @@ function manyToManyTable(ctx: DjangoContext, model: string, name: string, fieldC
   });
   for (const column of columns) {
     emit(ctx, {
-      op: { ...base, kind: 'create-index', name: djangoIndexName(m2m, [column], '', ctx.vendor), columns: [{ column, direction: 'default', nulls: 'default' }], include: [], unique: false, concurrent: false, ifNotExists: false, method: 'btree', source: site.name },
+      op: djangoCreateIndex(site, { name: djangoIndexName(m2m, [column], '', ctx.vendor), table: m2m, columns: plainColumns([column]), tableCreatedInFile: true }),
       site,
       field,
     });
@@ -110,20 +110,7 @@ function createIndex(
 ): void {
   const column = { column: e.field.column, direction: 'default' as const, nulls: 'default' as const, ...(e.opclass ? { opclass: e.opclass } : {}) };
   emit(ctx, {
-    op: {
-      ...opBase(site),
-      kind: 'create-index',
-      name: e.name,
-      table,
-      columns: [column],
-      include: [],
-      unique: false,
-      concurrent: false,
-      ifNotExists: false,
-      method: 'btree',
-      tableCreatedInFile: created,
-      source: site.name,
-    },
+    op: djangoCreateIndex(site, { name: e.name, table, columns: [column], tableCreatedInFile: created }),
     site,
     field: { name: e.field.name, reason: e.reason },
     definition,

@@ -7,7 +7,7 @@
 // CreateModel → create-table plus its fields' and options' indexes (all `tableCreatedInFile`);
 // AddField / AlterField → django-field-ops.ts; RunSQL / RunPython / SeparateDatabaseAndState →
 // django-code-ops.ts; everything else → `other` (its class name as `statement`).
-import { emit, emitOther, opBase, renderContext, type DjangoContext } from './django-context.js';
+import { djangoCreateIndex, emit, emitOther, opBase, plainColumns, renderContext, type DjangoContext } from './django-context.js';
 import { runPythonOperations, runSqlOperations, separateDatabaseAndState } from './django-code-ops.js';
 import { updateState } from './django-model-ops.js';
 import { fieldOperations } from './django-field-ops.js';
@@ -126,21 +126,17 @@ function addIndex(ctx: DjangoContext, name: string, call: PyCall, site: PythonCa
 function indexOperation(ctx: DjangoContext, name: string, model: string, index: PyCall, site: PythonCallSite): void {
   const def = readIndex(index, renderContext(ctx, model));
   emit(ctx, {
-    op: {
-      ...opBase(site),
-      kind: 'create-index',
+    op: djangoCreateIndex(site, {
       name: def.name,
       table: ctx.registry.table(model),
       columns: def.columns,
       include: def.include,
       where: def.where,
-      unique: false,
       concurrent: name === 'AddIndexConcurrently',
-      ifNotExists: false,
       method: def.method,
       tableCreatedInFile: ctx.registry.isCreatedInFile(model),
       source: name,
-    },
+    }),
     site,
     definition: index.span,
   });
@@ -179,21 +175,7 @@ function constraintOperation(ctx: DjangoContext, model: string, constraint: PyCa
   if (def.kind === 'unique-index') {
     const i = def.index;
     emit(ctx, {
-      op: {
-        ...opBase(site),
-        kind: 'create-index',
-        name: i.name,
-        table,
-        columns: i.columns,
-        include: i.include,
-        where: i.where,
-        unique: true,
-        concurrent: false,
-        ifNotExists: false,
-        method: i.method,
-        tableCreatedInFile: created,
-        source: site.name,
-      },
+      op: djangoCreateIndex(site, { name: i.name, table, columns: i.columns, include: i.include, where: i.where, unique: true, method: i.method, tableCreatedInFile: created }),
       site,
       definition: constraint.span,
     });
@@ -265,20 +247,7 @@ function togetherOperations(ctx: DjangoContext, model: string, key: 'unique_toge
       });
     } else {
       emit(ctx, {
-        op: {
-          ...opBase(site),
-          kind: 'create-index',
-          name: djangoIndexName(table, columns, '_idx', ctx.vendor),
-          table,
-          columns: columns.map((column) => ({ column, direction: 'default' as const, nulls: 'default' as const })),
-          include: [],
-          unique: false,
-          concurrent: false,
-          ifNotExists: false,
-          method: 'btree',
-          tableCreatedInFile: created,
-          source: site.name,
-        },
+        op: djangoCreateIndex(site, { name: djangoIndexName(table, columns, '_idx', ctx.vendor), table, columns: plainColumns(columns), tableCreatedInFile: created }),
         site,
       });
     }

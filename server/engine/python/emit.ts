@@ -1,6 +1,6 @@
 // Collecting operations while a Python migration is read: each emitted operation keeps the Python call
 // it came from (and, for SQL, the string), so transaction state and fix data can be filled in after.
-import type { Operation, Span, Vendor } from '../types.js';
+import type { CreateIndexOp, Operation, Span, Vendor } from '../types.js';
 import type { ImportTable } from './imports.js';
 import type { SqlPiece } from './embedded-sql.js';
 import type { PythonCallSite, PythonMigrationInfo, PythonOperationInfo, VendorSwitch } from './model.js';
@@ -35,6 +35,27 @@ export type OpBase = Pick<Operation, 'span' | 'focus' | 'inTransaction' | 'index
 export function opBase(site: PythonCallSite): OpBase {
   return { span: site.span, focus: site.nameSpan, inTransaction: false, index: site.listIndex };
 }
+
+/** A Django index build as the schema editor runs it: a plain, non-concurrent B-tree unless said otherwise. */
+export function djangoCreateIndex(
+  site: PythonCallSite,
+  index: Pick<CreateIndexOp, 'table' | 'columns' | 'tableCreatedInFile'> & Partial<Pick<CreateIndexOp, 'name' | 'include' | 'where' | 'unique' | 'concurrent' | 'method' | 'source'>>,
+): CreateIndexOp {
+  return {
+    ...opBase(site),
+    kind: 'create-index',
+    include: [],
+    unique: false,
+    concurrent: false,
+    ifNotExists: false,
+    method: 'btree',
+    source: site.name,
+    ...index,
+  };
+}
+
+/** Index columns of plain column names (default direction and NULLS placement). */
+export const plainColumns = (columns: string[]): CreateIndexOp['columns'] => columns.map((column) => ({ column, direction: 'default', nulls: 'default' }));
 
 export function emit(ctx: EmitContext, e: Emitted): void {
   if (!ctx.stateOnly) ctx.out.push(e);
