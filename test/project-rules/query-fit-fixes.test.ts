@@ -14,6 +14,7 @@ import { parseSqlMigration } from '../../server/engine/sql/migration.js';
 import type { Finding, Fix, SqlRunner } from '../../server/engine/types.js';
 import { applyFix, lintFolder, lintMigrationFile, projectCopy, ready, removeCopy } from './helpers.js';
 import { ALERT_MODELS, MIGRATION_0002, MODELS, SEED_DJANGO, ascendingPriority, swapComposite } from './seed-variants.js';
+import { ALEMBIC_TABLES, TEAM_QUERIES, alembicIndexes } from './alembic-variants.js';
 
 beforeAll(() => ready);
 const copies: string[] = [];
@@ -66,7 +67,6 @@ const TABLES =
   'CREATE TABLE upstream_userprofile (id bigint PRIMARY KEY, customer_id bigint NOT NULL, role varchar(20) NOT NULL, created_at timestamptz);\n' +
   'CREATE TABLE upstream_alertrule (id bigint PRIMARY KEY, customer_id bigint NOT NULL, enabled boolean NOT NULL, routing_priority int NOT NULL);\n';
 const SWAPPED = 'CREATE INDEX userprofile_customer_role_idx ON upstream_userprofile (role, customer_id);\n';
-const TEAM_QUERIES = "SELECT COUNT(*) FROM upstream_userprofile WHERE customer_id = $1 AND role = 'owner';\nSELECT * FROM upstream_userprofile WHERE customer_id = $1;\n";
 const CREATE = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS upstream_userprofile_customer_id_role_idx ON upstream_userprofile (customer_id, role);';
 const DROP = 'DROP INDEX CONCURRENTLY IF EXISTS userprofile_customer_role_idx;';
 const RECREATE = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS userprofile_customer_role_idx ON upstream_userprofile (role, customer_id);';
@@ -270,66 +270,12 @@ const RULES: RuleCase[] = [
 
 // ---------------------------------------------------------------- Alembic
 
-const ALEMBIC_TABLES = `"""tables
-
-Revision ID: 1a2b3c4d5e6f
-Revises:
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = '1a2b3c4d5e6f'
-down_revision = None
-
-
-def upgrade():
-    op.create_table(
-        'upstream_userprofile',
-        sa.Column('id', sa.BigInteger(), primary_key=True),
-        sa.Column('customer_id', sa.BigInteger(), nullable=False),
-        sa.Column('role', sa.String(20), nullable=False),
-    )
-    op.create_table(
-        'upstream_alertrule',
-        sa.Column('id', sa.BigInteger(), primary_key=True),
-        sa.Column('customer_id', sa.BigInteger(), nullable=False),
-        sa.Column('enabled', sa.Boolean(), nullable=False),
-        sa.Column('routing_priority', sa.Integer(), nullable=False),
-    )
-
-
-def downgrade():
-    op.drop_table('upstream_alertrule')
-    op.drop_table('upstream_userprofile')
-`;
-
-const alembicIndexes = (calls: string) => `"""indexes
-
-Revision ID: 2b3c4d5e6f7a
-Revises: 1a2b3c4d5e6f
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = '2b3c4d5e6f7a'
-down_revision = '1a2b3c4d5e6f'
-
-
-def upgrade():
-    with op.get_context().autocommit_block():
-${calls}
-
-
-def downgrade():
-    pass
-`;
-
 function alembicProject(calls: string, queries: string, idxlint: object, ini = '[alembic]\nscript_location = alembic\n'): string {
   return copy(undefined, {
     'alembic.ini': ini,
     'alembic/env.py': '',
     'alembic/versions/1a2b3c4d5e6f_tables.py': ALEMBIC_TABLES,
-    'alembic/versions/2b3c4d5e6f7a_indexes.py': alembicIndexes(calls),
+    'alembic/versions/2b3c4d5e6f7a_indexes.py': alembicIndexes(`    with op.get_context().autocommit_block():\n${calls}`),
     'queries/app.sql': queries,
     'idxlint.json': JSON.stringify(idxlint),
   });

@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALEMBIC_TABLES, TEAM_QUERIES, alembicIndexes } from '../project-rules/alembic-variants.js';
 import { postgresIndexes, postgresInvalidIndexes } from './helpers/django.js';
 import { findIndexBuilds, findPostgresBinDir, parseStatementLog, startPostgres, type PostgresServer } from './helpers/postgres.js';
 
@@ -46,52 +47,10 @@ def run_migrations_online():
 run_migrations_online()
 `;
 
-const TABLES = `"""tables
-
-Revision ID: 1a2b3c4d5e6f
-Revises:
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = '1a2b3c4d5e6f'
-down_revision = None
-
-
-def upgrade():
-    op.create_table(
-        'upstream_userprofile',
-        sa.Column('id', sa.BigInteger(), primary_key=True),
-        sa.Column('customer_id', sa.BigInteger(), nullable=False),
-        sa.Column('role', sa.String(20), nullable=False),
-    )
-
-
-def downgrade():
-    op.drop_table('upstream_userprofile')
-`;
-
-const INDEXES = `"""indexes
-
-Revision ID: 2b3c4d5e6f7a
-Revises: 1a2b3c4d5e6f
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = '2b3c4d5e6f7a'
-down_revision = '1a2b3c4d5e6f'
-
-
-def upgrade():
-    op.create_index('userprofile_customer_role_idx', 'upstream_userprofile', ['role', 'customer_id'])
-
-
-def downgrade():
-    op.drop_index('userprofile_customer_role_idx', table_name='upstream_userprofile')
-`;
-
-const QUERIES = "SELECT COUNT(*) FROM upstream_userprofile WHERE customer_id = $1 AND role = 'owner';\nSELECT * FROM upstream_userprofile WHERE customer_id = $1;\n";
+const INDEXES = alembicIndexes(
+  "    op.create_index('userprofile_customer_role_idx', 'upstream_userprofile', ['role', 'customer_id'])",
+  "    op.drop_index('userprofile_customer_role_idx', table_name='upstream_userprofile')",
+);
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
@@ -129,9 +88,9 @@ describe.skipIf(!!missing)('Alembic fixes on a real Alembic and PostgreSQL', () 
     write(dir, {
       'alembic.ini': `[alembic]\nscript_location = alembic\nsqlalchemy.url = postgresql+psycopg2://${pg.user}@/${database}?host=${pg.socketDir}&port=${pg.port}\n`,
       'alembic/env.py': ENV_PY,
-      'alembic/versions/1a2b3c4d5e6f_tables.py': TABLES,
+      'alembic/versions/1a2b3c4d5e6f_tables.py': ALEMBIC_TABLES,
       'alembic/versions/2b3c4d5e6f7a_indexes.py': INDEXES,
-      'queries/app.sql': QUERIES,
+      'queries/app.sql': TEAM_QUERIES,
       'idxlint.json': JSON.stringify({ vendors: ['postgresql'] }),
     });
   });
