@@ -22,7 +22,7 @@ import type { SourceFile, Span } from '../types.js';
 import { readChain } from './chain.js';
 import { chainTopIndex, makeLocator, type Level, type PathLocator } from './locate.js';
 import { PatternCollector } from './collect.js';
-import { helperNames, ProjectModuleIndex, type ProjectModules } from './helpers.js';
+import { ProjectModuleIndex, type ProjectModules } from './helpers.js';
 import { packageDirs, type ModuleInfo } from './modules.js';
 import { Interpreter, type Outcome, type QsState } from './queryset.js';
 import { rawSqlPatterns, type SqlCache } from './raw-sql.js';
@@ -85,15 +85,57 @@ export function extractQueryPatterns(files: SourceFile[], registry: OrmRegistry,
   return { ...collector.result(), ...(Object.keys(deps).length ? { deps } : {}) };
 }
 
-const CALL = /(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g;
+/** Every direct call by name in the text (`name(`), from the text alone: the name and where it starts. */
+function* callsIn(text: string): Generator<{ name: string; at: number }> {
+  const call = /(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g;
+  for (let m = call.exec(text); m; m = call.exec(text)) yield { name: m[1]!, at: m.index };
+}
 
-/** Every name the text calls directly (`name(`), from the text alone. */
+/** Every name the text calls directly. */
 function calledNames(text: string): Set<string> {
   const names = new Set<string>();
-  CALL.lastIndex = 0;
-  for (let m = CALL.exec(text); m; m = CALL.exec(text)) names.add(m[1]!);
+  for (const c of callsIn(text)) names.add(c.name);
   return names;
 }
+
+const TOP_LEVEL_DEF = /^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm;
+
+/** The body of the module-level function whose `def` starts at `at`: up to the next line at column 0 that is code. */
+function bodyOf(text: string, at: number): string {
+  const nl = text.indexOf('\n', at);
+  if (nl < 0) return text.slice(at);
+  const next = /\n(?=[^\s#])/g;
+  next.lastIndex = nl;
+  const m = next.exec(text);
+  return text.slice(at, m ? m.index : text.length);
+}
+
+/** `helperNames` of a registry's project, read once (the fingerprint and the extractor both ask). */
+const namesByRegistry = new WeakMap<OrmRegistry, { files: number; names: string[] }>();
+
+/** Names of module-level functions that return something and whose body can start a query (a manager or
+ * related accessor after a dot, as `findHits` reads them), in any of `files`; sorted: the possible query helpers. */
+export function helperNames(files: SourceFile[], registry: OrmRegistry): string[] {
+  const known = namesByRegistry.get(registry);
+  if (known && known.files === files.length) return known.names;
+  const names = readHelperNames(files, registry);
+  namesByRegistry.set(registry, { files: files.length, names });
+  return names;
+}
+
+function readHelperNames(files: SourceFile[], registry: OrmRegistry): string[] {
+  const names = new Set<string>();
+  for (const file of files) {
+    TOP_LEVEL_DEF.lastIndex = 0;
+    for (let m = TOP_LEVEL_DEF.exec(file.text); m; m = TOP_LEVEL_DEF.exec(file.text)) {
+      const body = bodyOf(file.text, m.index);
+      if (!/\breturn\b/.test(body)) continue;
+      if (findHits(body, registry).some((h) => h.kind === 'manager')) names.add(m[1]!);
+    }
+  }
+  return [...names].sort();
+}
+
 
 /**
  * What decides which files without a query of their own are read for the helpers they call: each such
@@ -383,10 +425,10 @@ class FileExtractor {
     if (!names.length) return;
     this.learning = false;
     const scopes = new Map<number, Scope>();
-    const re = new RegExp(`(?<![\\w.])(${names.join('|')})[ \\t]*\\(`, 'g');
-    for (let m = re.exec(this.text); m; m = re.exec(this.text)) {
-      const name = m[1]!;
-      const path = locator.identifierPath(m.index, m.index + name.length);
+    const wanted = new Set(names);
+    for (const { name, at } of callsIn(this.text)) {
+      if (!wanted.has(name)) continue;
+      const path = locator.identifierPath(at, at + name.length);
       if (!path) continue;
       const n = path.length - 1;
       if (path[n - 1]?.type !== 'call' || path[n]!.field !== 'function') continue;
