@@ -27,7 +27,7 @@ import type { IndexKeyColumn } from '../query/types.js';
 import type { FixSources } from '../schema/types.js';
 import { parsePython, type PyNode } from '../python/parser.js';
 import type { CreateIndexOp, Fix, ProjectContext, Span, TextEdit } from '../types.js';
-import { fileName, folderOf, indexText, type IndexChange, type IndexShape } from './new-migration-shared.js';
+import { fileName, folderOf, indexText, sourceFile, type IndexChange, type IndexShape } from './new-migration-shared.js';
 import { keyColumnText } from './new-migration-sql.js';
 import { deleteStatement } from './sql.js';
 
@@ -216,7 +216,7 @@ export function alembicNewMigrationFix(ctx: AlembicChangeContext, change: IndexC
   if (!heads.length) return undefined;
   const mode: Mode = { concurrently: ctx.project.vendors.includes('postgresql'), sqlite: ctx.project.vendors.includes('sqlite') };
   const latest = revisions.reduce<Revision | undefined>((a, b) => (!a || b.path > a.path ? b : a), undefined);
-  const latestText = latest && ctx.sources.migrations.find((m) => m.path === latest.path)?.text;
+  const latestText = latest && sourceFile(ctx.sources, latest.path)?.text;
   const q: Quote = latestText ? pythonSource(latestText).quote : "'";
   const next = change.kind !== 'drop' && ctx.name ? { ...change.next, name: ctx.name } : undefined;
   if (change.kind !== 'drop' && !next) return undefined;
@@ -238,7 +238,7 @@ export function alembicNewMigrationFix(ctx: AlembicChangeContext, change: IndexC
   const name = renderTemplate(fileTemplate(folder, ctx.project.config.root), rev, slug, now);
   if (!name) return undefined;
   const path = `${folder}/${name}.py`;
-  if (ctx.sources.migrations.some((m) => m.path === path)) return undefined;
+  if (sourceFile(ctx.sources, path)) return undefined;
   const text = revisionText(message, rev, heads, body(up, mode), body(down, mode), q);
   const how = mode.concurrently ? ' concurrently' : '';
   const file = fileName(path);
@@ -284,7 +284,7 @@ function removeStatement(text: string, span: Span): TextEdit | undefined {
 export function alembicInPlaceFix(ctx: { project: ProjectContext; sources: FixSources }, change: Exclude<IndexChange, { kind: 'add' }>, safety: Fix['safety']): Fix | undefined {
   const { old } = change;
   const file = old.origin!.file;
-  const text = ctx.sources.migrations.find((m) => m.path === file)?.text;
+  const text = sourceFile(ctx.sources, file)?.text;
   if (text === undefined) return undefined;
   const migration = parseAlembicMigration({ path: file, text }, { vendors: ctx.project.vendors });
   const op = migration.operations.find((o): o is CreateIndexOp => o.kind === 'create-index' && o.span.start === old.origin!.span.start);
