@@ -4,10 +4,9 @@
 // which its model state comes from). A warm run over unchanged files parses none of them. Written
 // whole, through a temporary file renamed over the old one. The project rules' findings are kept the
 // same way, under one key (`ProjectLintCache`).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appLabelFromPath, migrationNameFromPath } from './python/django-names.js';
-import { CACHE_DIR, hashOf } from './schema/cache.js';
+import { CACHE_DIR, hashOf, readJsonFile, writeJsonFile } from './schema/cache.js';
 import type { Finding, ProjectContext, Runner, SourceFile } from './types.js';
 
 const FORMAT = 1;
@@ -40,17 +39,10 @@ export class LintCache {
       let chain = base;
       for (const file of list) keys.set(file.path, (chain = hashOf(chain, file.text)));
     }
-    let stored: Stored = { format: FORMAT, entries: {} };
     const dir = root ? join(root, CACHE_DIR) : undefined;
-    if (dir) {
-      try {
-        const data = JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as Stored;
-        if (data.format === FORMAT) stored = data;
-      } catch {
-        // No cache yet, or an unreadable one: start over.
-      }
-    }
-    return new LintCache(dir, stored, keys);
+    // No cache yet, or an unreadable one: start over.
+    const data = dir ? readJsonFile<Stored>(join(dir, FILE)) : undefined;
+    return new LintCache(dir, data?.format === FORMAT ? data : { format: FORMAT, entries: {} }, keys);
   }
 
   /** The key every entry shares: what all findings depend on besides the file itself. */
@@ -76,10 +68,7 @@ export class LintCache {
   save(): void {
     if (!this.dir) return;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const temp = join(this.dir, `${FILE}.${process.pid}.tmp`);
-      writeFileSync(temp, JSON.stringify(this.stored));
-      renameSync(temp, join(this.dir, FILE));
+      writeJsonFile(join(this.dir, FILE), this.stored);
     } catch {
       // A read-only checkout: the next run lints again, nothing else is lost.
     }
@@ -103,12 +92,8 @@ export class ProjectLintCache {
 
   static open(root: string): ProjectLintCache {
     const dir = join(root, CACHE_DIR);
-    try {
-      const data = JSON.parse(readFileSync(join(dir, PROJECT_FILE), 'utf8')) as { format: number; key: string; findings: Finding[] };
-      return new ProjectLintCache(dir, data.format === PROJECT_FORMAT ? data : undefined);
-    } catch {
-      return new ProjectLintCache(dir, undefined);
-    }
+    const data = readJsonFile<{ format: number; key: string; findings: Finding[] }>(join(dir, PROJECT_FILE));
+    return new ProjectLintCache(dir, data?.format === PROJECT_FORMAT ? data : undefined);
   }
 
   get(key: string): Finding[] | undefined {
@@ -118,10 +103,7 @@ export class ProjectLintCache {
   save(key: string, findings: Finding[]): void {
     if (!this.dir) return;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const temp = join(this.dir, `${PROJECT_FILE}.${process.pid}.tmp`);
-      writeFileSync(temp, JSON.stringify({ format: PROJECT_FORMAT, key, findings }));
-      renameSync(temp, join(this.dir, PROJECT_FILE));
+      writeJsonFile(join(this.dir, PROJECT_FILE), { format: PROJECT_FORMAT, key, findings });
     } catch {
       // A read-only checkout: the next run runs the rules again.
     }

@@ -18,7 +18,7 @@
 // and two processes at worst redo each other's work.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PatternSet, QueryPattern, SkippedQuery } from '../query/types.js';
 import type { MigrationChanges } from './changes.js';
 import type { KnowledgeProblem, TableDef } from './types.js';
@@ -161,20 +161,12 @@ export class KnowledgeCache {
   }
 
   private read<T extends Stamped>(name: string): T | undefined {
-    if (!this.dir) return undefined;
-    try {
-      const data = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as T;
-      return data.format === CACHE_FORMAT && data.version === this.version ? data : undefined;
-    } catch {
-      return undefined;
-    }
+    const data = this.dir ? readJsonFile<T>(join(this.dir, name)) : undefined;
+    return data?.format === CACHE_FORMAT && data.version === this.version ? data : undefined;
   }
 
   private write(name: string, data: unknown): void {
-    const file = join(this.dir!, name);
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(data));
-    renameSync(temp, file);
+    writeJsonFile(join(this.dir!, name), data);
   }
 
   private count(counts: CacheCounts, hit: boolean): void {
@@ -184,6 +176,24 @@ export class KnowledgeCache {
       this.dirty = true;
     }
   }
+}
+
+/** A JSON file (in `.idxlint-cache/`, or the plan cache's file): its data, or undefined when it is missing or unreadable. */
+export function readJsonFile<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a JSON file through a temporary file renamed over the old one, so a reader never sees half a
+ * file and two processes at worst redo each other's work. Throws when it cannot (a read-only checkout). */
+export function writeJsonFile(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(data));
+  renameSync(temp, path);
 }
 
 export function hashOf(...parts: string[]): string {

@@ -5,12 +5,13 @@
 // cannot load. The cache folder: $IDXLINT_CACHE_DIR, else $XDG_CACHE_HOME/idxlint, else
 // ~/.cache/idxlint (%LOCALAPPDATA%\idxlint on Windows).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Vendor } from '../query/types.js';
 import type { SqliteDatabase, SqliteLoader } from './sqlite.js';
 import type { PlannerView } from './types.js';
+import { readJsonFile, writeJsonFile } from '../schema/cache.js';
 
 /** Bump when what is stored, or how a plan is read, changes. */
 export const CACHE_FORMAT = 'verify-3';
@@ -104,12 +105,7 @@ function sqliteCache(Database: new (path: string) => SqliteDatabase, path: strin
 }
 
 function jsonCache(path: string): VerifyCache {
-  let entries: Record<string, CachedPlan> = {};
-  try {
-    if (existsSync(path)) entries = JSON.parse(readFileSync(path, 'utf8')) as Record<string, CachedPlan>;
-  } catch {
-    entries = {};
-  }
+  const entries: Record<string, CachedPlan> = readJsonFile<Record<string, CachedPlan>>(path) ?? {};
   let dirty = false;
   return {
     kind: 'json',
@@ -121,9 +117,7 @@ function jsonCache(path: string): VerifyCache {
     flush() {
       if (!dirty) return;
       try {
-        const tmp = `${path}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify(entries));
-        renameSync(tmp, path);
+        writeJsonFile(path, entries);
         dirty = false;
       } catch {
         // as above
