@@ -1,7 +1,8 @@
 // `idxlint check`: discover → read → lint (→ fix) → report. Pure of process state: the caller passes
 // the working directory and flags, and gets the report text and the exit code back.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../engine/atomic-write.js';
+import { resolve } from 'node:path';
 import { ALL_RULES, RULE_IDS } from '../../rules/index.js';
 import { loadConfig } from '../engine/config.js';
 import { DirectoryCache, discoverMigrations } from '../engine/discover.js';
@@ -63,14 +64,6 @@ function readText(path: string): string {
   } catch {
     return '';
   }
-}
-
-/** Writes through a temporary file and a rename, so a crash never leaves half a migration behind. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.idxlint-${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /** `--fix` passes over the project rules: each may write new migrations, then the project is checked again. */
@@ -137,10 +130,10 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
       continue;
     }
     const fixed = fixFile(read.file, { ...fileOptions, unsafe: options.unsafeFixes });
-    if (fixed.text !== read.file.text) writeAtomically(path, fixed.text);
+    if (fixed.text !== read.file.text) writeFileAtomically(path, fixed.text);
     for (const created of fixed.created) {
       const target = resolve(options.cwd, created.path);
-      if (!existsSync(target)) writeAtomically(target, created.text);
+      if (!existsSync(target)) writeFileAtomically(target, created.text);
     }
     texts.set(path, fixed.text);
     findings.push(...fixed.findings);
@@ -181,7 +174,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
       const current = (path: string) => (existsSync(path) ? readText(path) : undefined);
       const plan = planProjectFixes(projectFindings, { unsafe: options.unsafeFixes, sources: knowledge.fixSources, current });
       if (plan.writes.length) {
-        for (const w of plan.writes) writeAtomically(resolve(options.cwd, w.path), w.text);
+        for (const w of plan.writes) writeFileAtomically(resolve(options.cwd, w.path), w.text);
         // The new migrations are checked (and fixed) like the others, and the project rules see them.
         return runCheck(options, pass + 1);
       }

@@ -17,8 +17,9 @@
 // liability). Writes go to a temporary file renamed over the old one, so a reader never sees half a file
 // and two processes at worst redo each other's work.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../atomic-write.js';
 import type { PatternSet, QueryPattern, SkippedQuery } from '../query/types.js';
 import type { MigrationChanges } from './changes.js';
 import type { KnowledgeProblem, TableDef } from './types.js';
@@ -190,10 +191,7 @@ export function readJsonFile<T>(path: string): T | undefined {
 /** Writes a JSON file through a temporary file renamed over the old one, so a reader never sees half a
  * file and two processes at worst redo each other's work. Throws when it cannot (a read-only checkout). */
 export function writeJsonFile(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(data));
-  renameSync(temp, path);
+  writeFileAtomically(path, JSON.stringify(data));
 }
 
 export function hashOf(...parts: string[]): string {

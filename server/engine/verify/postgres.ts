@@ -13,7 +13,8 @@
 // treats them (a `$1` never proves a partial-index predicate; a custom plan with a guessed value could).
 // To ask about one index alone, the table's other indexes are dropped under a savepoint that is rolled
 // back, with enable_sort = off too, so a plan that still sorts proves the index cannot deliver the order.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomically } from '../atomic-write.js';
 import { dirname, join } from 'node:path';
 import type { IndexSetup, TableSetup } from './ddl.js';
 import { createTableSql } from './ddl.js';
@@ -143,10 +144,7 @@ export class PostgresPlanner {
 async function saveDataDir(pg: PgliteLike, path: string): Promise<void> {
   try {
     const dump = await pg.dumpDataDir('gzip');
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(tmp, path);
+    writeFileAtomically(path, Buffer.from(await dump.arrayBuffer()));
   } catch {
     // A read-only cache folder only costs the next run its start-up time.
   }
