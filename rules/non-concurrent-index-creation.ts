@@ -5,6 +5,8 @@ export default defineRule({
   id: 'non-concurrent-index-creation',
   meta: {
     description: 'An index is built without CONCURRENTLY on a table that already exists.',
+    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
+    vendors: ['postgresql'],
     defaultSeverity: 'error',
     fix: 'safe',
     messages: {
@@ -25,8 +27,6 @@ export default defineRule({
     },
   },
   check({ migration, project, fixes }) {
-    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
-    if (!project.vendors.includes('postgresql')) return [];
     return migration.operations.flatMap((op) => {
       if (op.kind !== 'create-index' || op.concurrent || op.tableCreatedInFile) return [];
       return [

@@ -4,6 +4,8 @@ export default defineRule({
   id: 'non-concurrent-index-drop',
   meta: {
     description: 'An index is dropped without CONCURRENTLY.',
+    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
+    vendors: ['postgresql'],
     defaultSeverity: 'error',
     fix: 'safe',
     messages: {
@@ -24,8 +26,6 @@ export default defineRule({
     },
   },
   check({ migration, project, fixes }) {
-    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
-    if (!project.vendors.includes('postgresql')) return [];
     return migration.operations.flatMap((op) => {
       if (op.kind !== 'drop-index' || op.concurrent) return [];
       const names = op.names.map((n) => `\`${n.name}\``).join(', ');

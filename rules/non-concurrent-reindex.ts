@@ -4,6 +4,8 @@ export default defineRule({
   id: 'non-concurrent-reindex',
   meta: {
     description: 'REINDEX without CONCURRENTLY.',
+    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
+    vendors: ['postgresql'],
     defaultSeverity: 'error',
     fix: 'safe',
     messages: {
@@ -23,8 +25,6 @@ export default defineRule({
     },
   },
   check({ migration, project, fixes }) {
-    // PostgreSQL's locks: a SQLite-only project has no concurrent variant to use.
-    if (!project.vendors.includes('postgresql')) return [];
     return migration.operations.flatMap((op) => {
       if (op.kind !== 'reindex' || op.concurrent || op.target === 'system') return [];
       return [

@@ -41,6 +41,8 @@ export function lintMigration(migration: Migration, options: LintOptions): Findi
     // off rule is not reported as unused, since nothing could have fired.
     const severity = severityOf(rule, project);
     if (!severity) continue;
+    // A rule about databases the project does not use finds nothing (it stays enabled for unused-ignore).
+    if (rule.meta.vendors && !rule.meta.vendors.some((v) => project.vendors.includes(v))) continue;
     for (const rf of rule.check(ctx)) {
       const suppression = migration.suppressions.find((s) => covers(s, rule.id, rf.span.start));
       if (suppression) {

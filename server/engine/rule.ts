@@ -1,7 +1,7 @@
 // The shape of a rule: typed metadata (the single source of truth for docs) and a pure check.
 import type { FixProvider } from './fixes/provider.js';
 import type { ProjectKnowledge } from './schema/types.js';
-import type { Finding, Fix, Migration, ProjectContext, RelatedLocation, Severity, Span, Suppression } from './types.js';
+import type { Finding, Fix, Migration, ProjectContext, RelatedLocation, Severity, Span, Suppression, Vendor } from './types.js';
 
 export interface RuleDocs {
   /** What it does: one or two sentences. */
@@ -26,6 +26,8 @@ export interface RuleMeta<M extends string = string> {
   docs: RuleDocs;
   /** Rules that need the whole project (query-fit rules) rather than one migration. */
   scope?: 'migration' | 'project';
+  /** The databases the rule is about (default: all): a project using none of them is not checked by it. */
+  vendors?: Vendor[];
 }
 
 /** A finding as a rule reports it: the engine fills in file and severity. */
