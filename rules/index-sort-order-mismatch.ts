@@ -1,27 +1,15 @@
 import { defineProjectRule } from '../server/engine/rule.js';
-import { suggestIndex, type SuggestedIndex } from '../server/engine/query/suggest.js';
-import { indexChangeFixes, type IndexShape } from '../server/engine/fixes/new-migration.js';
+import { suggestIndex } from '../server/engine/query/suggest.js';
+import { indexChangeFixes } from '../server/engine/fixes/new-migration.js';
 import type { ProjectRuleContext } from '../server/engine/rule.js';
 import type { IndexDef, QueryPattern } from '../server/engine/query/types.js';
-import { VENDOR_NAME, bestIndexFor, fitOptions, indexLocation, indexText, indexesOn, keyText, patternText, patternsOn, queryRelated } from './query-util.js';
+import { VENDOR_NAME, bestIndexFor, fitOptions, indexLocation, indexText, indexesOn, keyText, patternText, patternsOn, queryRelated, suggestedShape } from './query-util.js';
 
 /** Another query's best index is this one: dropping it would leave that query worse off. */
 function servesOtherQueries(ctx: ProjectRuleContext, index: IndexDef, pattern: QueryPattern): boolean {
   return patternsOn(ctx, index.table).some(
     (q) => q !== pattern && ctx.project.vendors.some((vendor) => bestIndexFor(q, indexesOn(ctx, q.table), vendor, fitOptions(ctx))?.index === index),
   );
-}
-
-function shapeOf(suggestion: SuggestedIndex, index: IndexDef): IndexShape {
-  return {
-    table: index.table,
-    ...(index.schema ? { schema: index.schema } : {}),
-    columns: suggestion.columns,
-    unique: false,
-    method: 'btree',
-    include: [],
-    ...(suggestion.predicate.length ? { predicate: suggestion.predicate, predicateText: suggestion.predicateText! } : {}),
-  };
 }
 
 export default defineProjectRule({
@@ -81,8 +69,8 @@ export default defineProjectRule({
             ? indexChangeFixes(
                 ctx,
                 best.index.unique || best.index.primaryKey || servesOtherQueries(ctx, best.index, p)
-                  ? { kind: 'add', next: shapeOf(suggestion, best.index) }
-                  : { kind: 'replace', old: best.index, next: shapeOf(suggestion, best.index) },
+                  ? { kind: 'add', next: suggestedShape(suggestion, best.index) }
+                  : { kind: 'replace', old: best.index, next: suggestedShape(suggestion, best.index) },
                 { inPlaceSafety: 'safe' },
               )
             : [],

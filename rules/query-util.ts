@@ -1,7 +1,8 @@
 // Shared by the query-fit rules: which vendors to judge for, indexes and patterns per table, and how
 // to name an index or a query in a message.
 import type { ProjectRuleContext } from '../server/engine/rule.js';
-import { keyText } from '../server/engine/fixes/new-migration.js';
+import { keyText, type IndexShape } from '../server/engine/fixes/new-migration.js';
+import type { SuggestedIndex } from '../server/engine/query/suggest.js';
 import { fitIndex, rankFits, type RankedFit } from '../server/engine/query/fit.js';
 import { patternText } from '../server/engine/query/pattern-text.js';
 import type { FitOptions, IndexDef, IndexFit, QueryPattern } from '../server/engine/query/types.js';
@@ -55,6 +56,19 @@ export function queryRelated(patterns: QueryPattern[], message: (p: QueryPattern
 /** Where an index finding lands: the index's definition (migration or model). */
 export function indexLocation(index: IndexDef): { file: string; span: Span } | undefined {
   return index.origin ? { file: index.origin.file, span: index.origin.span } : undefined;
+}
+
+/** The index a suggestion describes, on the table `on` names: a plain B-tree, partial when the suggestion has a predicate. */
+export function suggestedShape(suggestion: SuggestedIndex, on: { table: string; schema?: string }): IndexShape {
+  return {
+    table: on.table,
+    ...(on.schema ? { schema: on.schema } : {}),
+    columns: suggestion.columns,
+    unique: false,
+    method: 'btree',
+    include: [],
+    ...(suggestion.predicate.length ? { predicate: suggestion.predicate, predicateText: suggestion.predicateText! } : {}),
+  };
 }
 
 export function weightNote(p: QueryPattern): string {

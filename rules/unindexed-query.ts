@@ -1,7 +1,7 @@
 import { defineProjectRule } from '../server/engine/rule.js';
 import { reorderFor, suggestIndex } from '../server/engine/query/suggest.js';
 import { indexChangeFixes } from '../server/engine/fixes/new-migration.js';
-import { VENDOR_NAME, bestIndexFor, fitOptions, indexesOn, isIndexable, keyText, patternText, weightNote } from './query-util.js';
+import { VENDOR_NAME, bestIndexFor, fitOptions, indexesOn, isIndexable, keyText, patternText, suggestedShape, weightNote } from './query-util.js';
 
 export default defineProjectRule({
   id: 'unindexed-query',
@@ -55,18 +55,7 @@ export default defineProjectRule({
           : 'add an index on the columns it filters by',
         related: p.locations.slice(1).map((l) => ({ file: l.file, span: l.span, message: 'the same query' })),
         fixes: suggestion
-          ? indexChangeFixes(ctx, {
-              kind: 'add',
-              next: {
-                table: p.table,
-                ...(p.schema ? { schema: p.schema } : {}),
-                columns: suggestion.columns,
-                unique: false,
-                method: 'btree',
-                include: [],
-                ...(suggestion.predicate.length ? { predicate: suggestion.predicate, predicateText: suggestion.predicateText! } : {}),
-              },
-            })
+          ? indexChangeFixes(ctx, { kind: 'add', next: suggestedShape(suggestion, p) })
           : [],
       });
     }
