@@ -7,7 +7,7 @@ import type { EmitContext } from './emit.js';
 import type { PyNode } from './parser.js';
 import type { PyValue } from './values.js';
 
-export { callSite, djangoCreateIndex, emit, emitOther, opBase, plainColumns, type Emitted } from './emit.js';
+export { callSite, djangoAddConstraint, djangoCreateIndex, emit, emitOther, opBase, plainColumns, type Emitted } from './emit.js';
 
 export interface DjangoContext extends EmitContext {
   registry: ModelRegistry;

@@ -8,7 +8,7 @@
 // and implicit defaults (a ForeignKey's index) as unchanged, so an AlterField that only changes
 // `on_delete` or `related_name` creates nothing.
 import type { Span } from '../types.js';
-import { djangoCreateIndex, emit, opBase, plainColumns, type DjangoContext } from './django-context.js';
+import { djangoAddConstraint, djangoCreateIndex, emit, opBase, plainColumns, type DjangoContext } from './django-context.js';
 import { djangoIndexName, maxNameLength, postgresUniqueKeyName, truncateName } from './django-names.js';
 import { hasLikeIndex, hasPlainIndex, likeOpclass, readField, type DjangoField } from './django-models.js';
 import type { PythonCallSite, PythonOperationInfo } from './model.js';
@@ -78,9 +78,8 @@ function manyToManyTable(ctx: DjangoContext, model: string, name: string, fieldC
   const self = target === 'self' || target === model.toLowerCase();
   const from = model.toLowerCase();
   const columns = self ? [`from_${from}_id`, `to_${from}_id`] : [`${from}_id`, `${target === 'auth_user_model' ? 'user' : target}_id`];
-  const base = { ...opBase(site), table: m2m, tableCreatedInFile: true };
   emit(ctx, {
-    op: { ...base, kind: 'add-constraint', constraint: 'unique', name: djangoIndexName(m2m, columns, '_uniq', ctx.vendor), columns, clause: fieldCall.span, commandCount: 1 },
+    op: djangoAddConstraint(site, { table: m2m, constraint: 'unique', name: djangoIndexName(m2m, columns, '_uniq', ctx.vendor), columns, tableCreatedInFile: true, clause: fieldCall.span }),
     site,
     field,
   });
@@ -127,17 +126,7 @@ function addUnique(
   definition: Span,
 ): void {
   emit(ctx, {
-    op: {
-      ...opBase(site),
-      kind: 'add-constraint',
-      table,
-      constraint: 'unique',
-      name,
-      columns: [field.column],
-      tableCreatedInFile: created,
-      clause: definition,
-      commandCount: 1,
-    },
+    op: djangoAddConstraint(site, { table, constraint: 'unique', name, columns: [field.column], tableCreatedInFile: created, clause: definition }),
     site,
     field: { name: field.name, reason: 'unique' },
     definition,

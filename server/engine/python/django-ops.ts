@@ -7,7 +7,7 @@
 // CreateModel → create-table plus its fields' and options' indexes (all `tableCreatedInFile`);
 // AddField / AlterField → django-field-ops.ts; RunSQL / RunPython / SeparateDatabaseAndState →
 // django-code-ops.ts; everything else → `other` (its class name as `statement`).
-import { djangoCreateIndex, emit, emitOther, opBase, plainColumns, renderContext, type DjangoContext } from './django-context.js';
+import { djangoAddConstraint, djangoCreateIndex, emit, emitOther, opBase, plainColumns, renderContext, type DjangoContext } from './django-context.js';
 import { runPythonOperations, runSqlOperations, separateDatabaseAndState } from './django-code-ops.js';
 import { updateState } from './django-model-ops.js';
 import { fieldOperations } from './django-field-ops.js';
@@ -182,17 +182,14 @@ function constraintOperation(ctx: DjangoContext, model: string, constraint: PyCa
     return;
   }
   emit(ctx, {
-    op: {
-      ...opBase(site),
-      kind: 'add-constraint',
+    op: djangoAddConstraint(site, {
       table,
       constraint: def.kind === 'other' ? 'other' : def.kind,
       name: def.name,
       columns: 'columns' in def ? def.columns : [],
       tableCreatedInFile: created,
       clause: constraint.span,
-      commandCount: 1,
-    },
+    }),
     site,
     definition: constraint.span,
   });
@@ -232,17 +229,7 @@ function togetherOperations(ctx: DjangoContext, model: string, key: 'unique_toge
     const columns = fields.map((f) => ctx.registry.column(model, f));
     if (key === 'unique_together') {
       emit(ctx, {
-        op: {
-          ...opBase(site),
-          kind: 'add-constraint',
-          table,
-          constraint: 'unique',
-          name: djangoIndexName(table, columns, '_uniq', ctx.vendor),
-          columns,
-          tableCreatedInFile: created,
-          clause: site.span,
-          commandCount: 1,
-        },
+        op: djangoAddConstraint(site, { table, constraint: 'unique', name: djangoIndexName(table, columns, '_uniq', ctx.vendor), columns, tableCreatedInFile: created, clause: site.span }),
         site,
       });
     } else {

@@ -1,6 +1,6 @@
 // Collecting operations while a Python migration is read: each emitted operation keeps the Python call
 // it came from (and, for SQL, the string), so transaction state and fix data can be filled in after.
-import type { CreateIndexOp, Operation, Span, Vendor } from '../types.js';
+import type { AddConstraintOp, CreateIndexOp, Operation, Span, Vendor } from '../types.js';
 import type { ImportTable } from './imports.js';
 import type { SqlPiece } from './embedded-sql.js';
 import type { PythonCallSite, PythonMigrationInfo, PythonOperationInfo, VendorSwitch } from './model.js';
@@ -52,6 +52,14 @@ export function djangoCreateIndex(
     source: site.name,
     ...index,
   };
+}
+
+/** A constraint Django's schema editor adds with one `ALTER TABLE … ADD CONSTRAINT` (`clause`: what defines it). */
+export function djangoAddConstraint(
+  site: PythonCallSite,
+  constraint: Pick<AddConstraintOp, 'table' | 'constraint' | 'name' | 'columns' | 'tableCreatedInFile' | 'clause'>,
+): AddConstraintOp {
+  return { ...opBase(site), kind: 'add-constraint', ...constraint, commandCount: 1 };
 }
 
 /** Index columns of plain column names (default direction and NULLS placement). */
