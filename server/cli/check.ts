@@ -99,10 +99,13 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
   // Unchanged files keep their findings from the last run; the Django model state (every Django
   // migration parsed) is only built when some file has to be linted again.
   const light = projectContext(config, vendors);
+  // What every cached result depends on besides its own inputs: idxlint's build, the configuration, the
+  // vendors, the rules asked for (the lint cache's entries and the project rules' findings).
+  const baseKey = LintCache.baseKey(cacheVersion(), light, options.only);
   const lintCache =
     options.fix || options.cache === false
       ? undefined
-      : LintCache.open(config.root, files, LintCache.baseKey(cacheVersion(), light, options.only), (f) => runnerFor(f, { project: light, cache }).runner);
+      : LintCache.open(config.root, files, baseKey, (f) => runnerFor(f, { project: light, cache }).runner);
   const allCached = !!lintCache?.allCached(checked.filter((r) => r.ok).map((r) => r.file.path));
   const project = allCached ? light : buildProjectContext(config, files, vendors, cache);
   const fileOptions = { project, only: options.only, cache };
@@ -156,7 +159,7 @@ export async function runCheck(options: CheckOptions, pass = 0): Promise<CheckRe
     // with nothing changed reads them back, and does not read the Python modules the fixes would edit.
     const fixList = await listFixSources({ config, project, migrations, uncommitted: changed ?? [], cache });
     const projectCache = options.fix || options.cache === false ? undefined : ProjectLintCache.open(config.root);
-    const projectKey = hashOf(LintCache.baseKey(cacheVersion(), project, options.only), knowledgeKey, fixSourcesKey(fixList));
+    const projectKey = hashOf(baseKey, knowledgeKey, fixSourcesKey(fixList));
     let allProjectFindings = projectCache?.get(projectKey);
     if (!allProjectFindings) {
       knowledge.fixSources = readFixSources(fixList, models);
