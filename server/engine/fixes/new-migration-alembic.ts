@@ -22,12 +22,11 @@ import { dirname, join, relative } from 'node:path';
 import { parseAlembicMigration } from '../python/alembic.js';
 import { pythonInfo } from '../python/model.js';
 import { pyString } from '../python/fix-edits.js';
-import { pythonSource } from '../python/source.js';
 import type { IndexKeyColumn } from '../query/types.js';
 import type { FixSources } from '../schema/types.js';
 import { parsePython, type PyNode } from '../python/parser.js';
 import type { CreateIndexOp, Fix, ProjectContext, Span, TextEdit } from '../types.js';
-import { fileName, folderOf, indexText, sourceFile, type IndexChange, type IndexShape } from './new-migration-shared.js';
+import { fileName, folderOf, indexText, latestQuote, quoteOf, sourceFile, type IndexChange, type IndexShape } from './new-migration-shared.js';
 import { keyColumnText } from './new-migration-sql.js';
 import { deleteStatement } from './sql.js';
 
@@ -42,6 +41,7 @@ export interface AlembicChangeContext {
 
 interface Revision {
   path: string;
+  text: string;
   revision: string;
   down: string[];
 }
@@ -59,7 +59,7 @@ function revisionsIn(sources: FixSources, folder: string): Revision[] {
       if (!info?.revision) continue;
       const down = info.downRevision === undefined ? [] : Array.isArray(info.downRevision) ? info.downRevision : [info.downRevision];
       const list = byFolder.get(folderOf(m.path)) ?? [];
-      list.push({ path: m.path, revision: info.revision, down });
+      list.push({ path: m.path, text: m.text, revision: info.revision, down });
       byFolder.set(folderOf(m.path), list);
     }
     revisionsBySources.set(sources, byFolder);
@@ -215,9 +215,7 @@ export function alembicNewMigrationFix(ctx: AlembicChangeContext, change: IndexC
   const heads = headsOf(revisions);
   if (!heads.length) return undefined;
   const mode: Mode = { concurrently: ctx.project.vendors.includes('postgresql'), sqlite: ctx.project.vendors.includes('sqlite') };
-  const latest = revisions.reduce<Revision | undefined>((a, b) => (!a || b.path > a.path ? b : a), undefined);
-  const latestText = latest && sourceFile(ctx.sources, latest.path)?.text;
-  const q: Quote = latestText ? pythonSource(latestText).quote : "'";
+  const q: Quote = latestQuote(revisions);
   const next = change.kind !== 'drop' && ctx.name ? { ...change.next, name: ctx.name } : undefined;
   if (change.kind !== 'drop' && !next) return undefined;
   const old = change.kind === 'add' ? undefined : change.old;
@@ -293,7 +291,7 @@ export function alembicInPlaceFix(ctx: { project: ProjectContext; sources: FixSo
     const edit = removeStatement(text, op.span);
     return edit && { title: `Remove \`${op.name}\` from ${fileName(file)} (not committed yet)`, safety, edits: [{ ...edit, file }] };
   }
-  const q: Quote = pythonSource(text).quote;
+  const q: Quote = quoteOf(text);
   const mode: Mode = { concurrently: op.concurrent, sqlite: ctx.project.vendors.includes('sqlite') };
   let call = createIndexCall({ ...change.next, name: op.name, ...(op.schema ? { schema: op.schema } : {}) }, { ...mode, concurrently: false }, q);
   // The flags the call had (a call outside an autocommit block stays outside it).

@@ -21,14 +21,13 @@ import { pyString } from '../python/fix-edits.js';
 import { appLabelFromPath, migrationNameFromPath } from '../python/django-names.js';
 import { readImports } from '../python/imports.js';
 import { parsePythonShared } from '../python/parser.js';
-import { pythonSource } from '../python/source.js';
 import type { Term } from '../query/types.js';
 import type { FixSources } from '../schema/types.js';
 import type { Fix, ProjectContext, Span, TextEdit } from '../types.js';
 import { POSTGRES_OPERATIONS, VARIANTS, vendorClassText, type IndexVerb } from './django-edits.js';
 import { argumentText, indexCallAt, metaIndexesInsert, operationIndexCall, removeItem, rewriteCall, type IndexCallSite } from './new-migration-django-source.js';
 import { djangoIndexName, migrationSlug } from './new-migration-names.js';
-import { fileName, indexText, sourceFile, type IndexChange, type IndexShape } from './new-migration-shared.js';
+import { fileName, indexText, latestQuote, quoteOf, sourceFile, type IndexChange, type IndexShape } from './new-migration-shared.js';
 
 export interface DjangoChangeContext {
   project: ProjectContext;
@@ -240,23 +239,9 @@ function modelNames(text: string): { index?: string; q?: string } {
   return names;
 }
 
-/** The quote style a file is written in, once per text (pythonSource's own cache is small, and a large
- * project's fixes visit every app's models module and latest migration in turn). */
-const quotes = new Map<string, "'" | '"'>();
-
-function quoteOf(text: string): "'" | '"' {
-  let quote = quotes.get(text);
-  if (!quote) {
-    if (quotes.size > 4096) quotes.clear();
-    quotes.set(text, (quote = pythonSource(text).quote));
-  }
-  return quote;
-}
-
 /** The quote style of the app's migrations (its latest one), for the migration text idxlint writes. */
 function migrationQuote(target: ModelTarget): "'" | '"' {
-  const latest = target.migrations.reduce<ModelTarget['migrations'][number] | undefined>((a, b) => (!a || b.path > a.path ? b : a), undefined);
-  return latest ? quoteOf(latest.text) : "'";
+  return latestQuote(target.migrations);
 }
 
 function newIndex(ctx: DjangoChangeContext, target: ModelTarget, change: Exclude<IndexChange, { kind: 'drop' }>, entry: Plan['entry'], inPlace: boolean): Plan['next'] {

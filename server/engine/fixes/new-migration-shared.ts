@@ -2,6 +2,7 @@
 // drop one), and how an index and a migration file are named in titles.
 import type { IndexDef } from '../query/types.js';
 import { keyText } from '../query/pattern-text.js';
+import { pythonSource } from '../python/source.js';
 import type { FixSources } from '../schema/types.js';
 import type { Runner } from '../types.js';
 
@@ -47,4 +48,23 @@ export function sourceFile(sources: FixSources, path: string): { text: string; r
     byPath.set(sources, files);
   }
   return files.get(path);
+}
+
+/** The quote style a file is written in, once per text (pythonSource's own cache is small, and a large
+ * project's fixes visit every app's models module and latest migration in turn). */
+const quotes = new Map<string, "'" | '"'>();
+
+export function quoteOf(text: string): "'" | '"' {
+  let quote = quotes.get(text);
+  if (!quote) {
+    if (quotes.size > 4096) quotes.clear();
+    quotes.set(text, (quote = pythonSource(text).quote));
+  }
+  return quote;
+}
+
+/** The quote style of the latest (by path) of a folder's migrations: what a new migration beside them is written in. */
+export function latestQuote(migrations: readonly { path: string; text: string }[]): "'" | '"' {
+  const latest = migrations.reduce<{ path: string; text: string } | undefined>((a, b) => (!a || b.path > a.path ? b : a), undefined);
+  return latest ? quoteOf(latest.text) : "'";
 }
