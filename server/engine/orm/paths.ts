@@ -5,6 +5,7 @@
 //
 // FK shortcuts Django resolves without a join: `customer`, `customer_id`, `customer__id`, `customer__pk`
 // (and `customer__<to_field>`) are the local `customer_id` column.
+import { DJANGO_CORE_LOOKUPS } from '../python/django-names.js';
 import type { Term } from '../query/types.js';
 import type { OrmRegistry } from './registry.js';
 import type { OrmField, OrmModel } from './types.js';
@@ -24,24 +25,9 @@ export interface ResolvedPath {
   multiValued: boolean;
 }
 
+/** The lookups a query's keyword can end with: Django's core ones and those of django.contrib.postgres. */
 export const LOOKUPS = new Set([
-  'exact',
-  'iexact',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'in',
-  'isnull',
-  'range',
-  'contains',
-  'icontains',
-  'startswith',
-  'istartswith',
-  'endswith',
-  'iendswith',
-  'regex',
-  'iregex',
+  ...DJANGO_CORE_LOOKUPS,
   'search',
   'trigram_similar',
   'unaccent',

@@ -64,3 +64,24 @@ export function postgresUniqueKeyName(table: string, column: string): string {
   }
   return `${t}_${c}_key`;
 }
+
+/** The lookups of Django's core fields (`field__gte=…`): what a migration's `Q(…)` can use. */
+export const DJANGO_CORE_LOOKUPS: readonly string[] = [
+  'exact',
+  'iexact',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'isnull',
+  'range',
+  'contains',
+  'icontains',
+  'startswith',
+  'istartswith',
+  'endswith',
+  'iendswith',
+  'regex',
+  'iregex',
+];

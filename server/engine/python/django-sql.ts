@@ -9,6 +9,7 @@
 // Anything else falls back to the Python source text of the piece, so a condition is never lost.
 import type { IndexColumn, Span } from '../types.js';
 import { asText, kwarg, type PyCall, type PyValue } from './values.js';
+import { DJANGO_CORE_LOOKUPS } from './django-names.js';
 
 export interface SqlRenderContext {
   /** Field name → column of the model the index / constraint belongs to. */
@@ -248,25 +249,7 @@ function renderNode(node: Condition): string {
   return node.negated ? `NOT (${body})` : body;
 }
 
-const LOOKUPS = new Set([
-  'exact',
-  'iexact',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'in',
-  'isnull',
-  'range',
-  'contains',
-  'icontains',
-  'startswith',
-  'istartswith',
-  'endswith',
-  'iendswith',
-  'regex',
-  'iregex',
-]);
+const LOOKUPS = new Set(DJANGO_CORE_LOOKUPS);
 
 const COMPARISONS: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
